@@ -1,0 +1,134 @@
+# warta — build, test, install.  `make help` lists the targets.
+#
+# Two commands take a fresh Debian machine to a running warta: `make demo`
+# and `make check`. Both first run contrib/deps.sh, which installs what is
+# missing (as root) or prints the apt-get line to run.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man
+DATADIR   = $(PREFIX)/share
+
+CC       ?= cc
+PKGS      = libcurl libxml-2.0 sqlite3
+OPT      ?= -O2 -g
+WARN      = -Wall -Wextra
+# pkg-config may not exist until deps.sh has run, so these are expanded
+# late, when a recipe needs them (recursive '=' on purpose).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lstemmer
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
+SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+SRC      = $(wildcard src/*.c)
+TSRC     = $(wildcard tests/unit/*.c)
+OBJ      = $(SRC:src/%.c=build/obj/%.o)
+TOBJ     = $(TSRC:tests/unit/%.c=build/obj/unit/%.o)
+AOBJ     = $(SRC:src/%.c=build/asan/%.o)
+ATOBJ    = $(TSRC:tests/unit/%.c=build/asan/unit/%.o)
+DEPSOK   = build/deps-build.ok
+
+PYTHON  ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+
+.PHONY: all demo check test unit cases asan conformance bench warnings \
+        install uninstall clean deps deps-check help fuzz
+
+all: warta
+
+help:
+	@echo "make            build ./warta"
+	@echo "make demo       build, then archive and search the bundled feeds offline"
+	@echo "make check      build and run the whole test suite (also under ASan+UBSan)"
+	@echo "make conformance score 'warta parse' on ../shared's feedparser corpus"
+	@echo "make bench      benchmarks (prints what was measured, against what)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=... binary, man page, completions"
+	@echo "make clean      remove build products"
+
+$(DEPSOK): contrib/deps.sh
+	@sh contrib/deps.sh build
+	@mkdir -p build && touch $@
+
+build/deps-check.ok: contrib/deps.sh
+	@sh contrib/deps.sh check
+	@mkdir -p build && touch $@
+
+deps: $(DEPSOK)
+deps-check: build/deps-check.ok
+
+warta: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+build/obj/%.o: src/%.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+build/obj/unit/%.o: tests/unit/%.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c $< -o $@
+
+build/unit-tests: $(filter-out build/obj/main.o,$(OBJ)) $(TOBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The same program and tests under AddressSanitizer + UBSan.
+build/asan/%.o: src/%.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/unit/%.o: tests/unit/%.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc -MMD -MP -c $< -o $@
+
+build/asan/warta: $(AOBJ)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(AOBJ) $(PKG_LIBS)
+
+build/asan/unit-tests: $(filter-out build/asan/main.o,$(AOBJ)) $(ATOBJ)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+asan: build/asan/warta build/asan/unit-tests
+
+demo: warta
+	@sh contrib/demo.sh ./warta
+
+# The whole suite: unit tests and cases, plain and under the sanitizers,
+# warning-free builds with gcc and clang; the last line sums it all up.
+check: build/deps-check.ok warta build/unit-tests asan
+	@PYTHON=$(PYTHON) sh tests/check.sh
+
+test: check
+
+unit: build/unit-tests
+	./build/unit-tests
+
+cases: warta build/deps-check.ok
+	$(PYTHON) tests/harness.py --warta ./warta $(CASES)
+
+SHARED ?= ../shared
+conformance: warta
+	@if [ -d "$(SHARED)/conformance/feedparser" ] && [ -f "$(SHARED)/tools/fpconf.py" ]; then \
+		$(PYTHON) $(SHARED)/tools/fpconf.py --cmd "./warta parse" \
+			--corpus $(SHARED)/conformance/feedparser --only-supported $(FPFLAGS); \
+		echo "--- the whole corpus, supported or not:"; \
+		$(PYTHON) $(SHARED)/tools/fpconf.py --cmd "./warta parse" \
+			--corpus $(SHARED)/conformance/feedparser | tail -n 1; \
+	else \
+		echo "conformance: skipped, $(SHARED)/conformance/feedparser is not here"; \
+	fi
+
+bench: warta build/deps-check.ok
+	@PYTHON=$(PYTHON) sh tests/bench/run.sh ./warta
+
+install: warta
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 warta $(DESTDIR)$(BINDIR)/warta
+	if [ -f contrib/warta.1 ]; then install -m 644 contrib/warta.1 $(DESTDIR)$(MANDIR)/man1/warta.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/warta $(DESTDIR)$(MANDIR)/man1/warta.1
+
+clean:
+	rm -rf build warta
+
+-include $(OBJ:.o=.d) $(TOBJ:.o=.d) $(AOBJ:.o=.d) $(ATOBJ:.o=.d)
