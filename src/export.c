@@ -1,0 +1,946 @@
+/* export.c — Atom, RSS and JSON Feed writers; atomic -o. See export.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/uri.h>
+#include <libxml/xmlwriter.h>
+
+#include "date.h"
+#include "export.h"
+#include "html.h"
+#include "json.h"
+#include "util.h"
+
+#define NS_ATOM "http://www.w3.org/2005/Atom"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define JSONFEED_VERSION "https://jsonfeed.org/version/1.1"
+
+struct exporter {
+	enum export_format fmt;
+	FILE *fp;
+	int failed;
+	int err;                 /* errno of the first failed write */
+	xmlTextWriterPtr w;
+	struct jw jw;
+	struct buf clean;        /* the last string repaired by xs() */
+	struct buf tmp;          /* strings put together before xs() */
+	int64_t updated;         /* the head's date, the last fallback */
+};
+
+int export_format_parse(const char *name, enum export_format *out)
+{
+	if (str_eq(name, "atom"))
+		*out = EXPORT_ATOM;
+	else if (str_eq(name, "rss"))
+		*out = EXPORT_RSS;
+	else if (str_eq(name, "jsonfeed") || str_eq(name, "json"))
+		*out = EXPORT_JSONFEED;
+	else
+		return -1;
+	return 0;
+}
+
+const char *export_format_name(enum export_format f)
+{
+	return f == EXPORT_ATOM ? "atom" : f == EXPORT_RSS ? "rss" : "jsonfeed";
+}
+
+const char *export_media_type(enum export_format f)
+{
+	return f == EXPORT_ATOM  ? "application/atom+xml"
+	       : f == EXPORT_RSS ? "application/rss+xml"
+	                         : "application/feed+json";
+}
+
+/* ---- strings fit for XML 1.0 (and the same in JSON) ---- */
+
+/* Length of the run of bytes at s that XML 1.0 can carry as they are, and
+ * whether the byte after it must be replaced. Tab, LF and CR are Chars;
+ * other C0 controls, U+FFFE and U+FFFF are not; utf8_seq_len already
+ * refuses surrogates, overlongs and truncated sequences. */
+static size_t xml_ok_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		/* Eight printable ASCII bytes at a time: no high bit set, and
+		 * no byte below 0x20 (the classic has-less-than test). This
+		 * scan runs over every byte of every content. */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			const uint64_t ones = 0x0101010101010101ULL;
+			const uint64_t high = 0x8080808080808080ULL;
+			if ((w & high) || ((w - ones * 0x20) & ~w & high))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned c = s[i];
+		if (c >= 0x20 && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c == '\t' || c == '\n' || c == '\r') {
+			i++;
+			continue;
+		}
+		if (c < 0x80)
+			break;
+		int len = utf8_seq_len(s + i, n - i);
+		if (len == 0)
+			break;
+		if (len == 3 && c == 0xEF && s[i + 1] == 0xBF &&
+		    (s[i + 2] == 0xBE || s[i + 2] == 0xBF))
+			break;
+		i += (size_t)len;
+	}
+	return i;
+}
+
+/* s itself when it is clean (the usual case, no copy), else a repaired
+ * copy in x->clean, valid until the next call. Every bad byte becomes one
+ * U+FFFD, as json.c does; a bad non-character (3 bytes) becomes one. */
+static const char *xs(struct exporter *x, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t run = xml_ok_run(p, n);
+	if (run == n)
+		return s;
+	buf_reset(&x->clean);
+	for (;;) {
+		buf_add(&x->clean, p, run);
+		p += run;
+		n -= run;
+		if (!n)
+			break;
+		size_t skip = 1;
+		if (n >= 3 && p[0] == 0xEF && p[1] == 0xBF &&
+		    (p[2] == 0xBE || p[2] == 0xBF))
+			skip = 3;
+		buf_add(&x->clean, "\xEF\xBF\xBD", 3);
+		p += skip;
+		n -= skip;
+		run = xml_ok_run(p, n);
+	}
+	if (!x->clean.p)
+		buf_add(&x->clean, "", 0);
+	return x->clean.p;
+}
+
+/* ---- small predicates on what the schemas accept ---- */
+
+/* An absolute IRI: a scheme, ':', something, and nothing an IRI cannot
+ * hold (spaces, controls, <>"{}|\^`). */
+static int is_iri(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (!s || !((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+		return 0;
+	while (((*p | 32) >= 'a' && (*p | 32) <= 'z') ||
+	       (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ':' || !p[1])
+		return 0;
+	for (p++; *p; p++)
+		if (*p <= 0x20 || *p == 0x7F || strchr("<>\"{}|\\^`", *p))
+			return 0;
+	return 1;
+}
+
+/* RFC 3066 as the Atom schema has it: [A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*.
+ * Feeds write "id_ID" too: that one is mended into the tag buffer. */
+static const char *lang_tag(const char *s, char out[64])
+{
+	size_t n = 0, part = 0;
+	int first = 1;
+	if (str_empty(s))
+		return NULL;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (n + 1 >= 64)
+			return NULL;
+		if (c == '-' || c == '_') {
+			if (!part)
+				return NULL;
+			out[n++] = '-';
+			part = 0;
+			first = 0;
+			continue;
+		}
+		int alpha = (c | 32) >= 'a' && (c | 32) <= 'z';
+		int digit = c >= '0' && c <= '9';
+		if (!(alpha || (digit && !first)) || ++part > 8)
+			return NULL;
+		out[n++] = (char)c;
+	}
+	if (!part)
+		return NULL;
+	out[n] = '\0';
+	return out;
+}
+
+/* A media type has a slash with something on both sides. */
+static int is_media_type(const char *s)
+{
+	const char *sl = s ? strchr(s, '/') : NULL;
+	if (!sl || sl == s || !sl[1])
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20)
+			return 0;
+	return 1;
+}
+
+static int is_email(const char *s)
+{
+	const char *at = s ? strchr(s, '@') : NULL;
+	return at && at != s && at[1] && !strpbrk(s, "\r\n");
+}
+
+/* xsd:dateTime has no year 0, RFC 3339 no year before 1: clamp there. */
+static char *rfc3339(int64_t t, char out[32])
+{
+	if (t < -62135596800LL) /* 0001-01-01T00:00:00Z */
+		t = -62135596800LL;
+	return date_rfc3339(t, out);
+}
+
+/* "Tue, 02 Dec 2025 02:30:00 +0000", from the RFC 3339 form so both
+ * share one calendar and one clamping. */
+static char *rfc822(int64_t t, char out[40])
+{
+	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
+	                                 "Thu", "Fri", "Sat"};
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr",
+	                                  "May", "Jun", "Jul", "Aug",
+	                                  "Sep", "Oct", "Nov", "Dec"};
+	char d[32];
+	unsigned y, m, dd, hh, mm, ss;
+	rfc3339(t, d);
+	if (sscanf(d, "%4u-%2u-%2uT%2u:%2u:%2uZ", &y, &m, &dd, &hh, &mm,
+	           &ss) != 6 || m < 1 || m > 12)
+		y = 1970, m = 1, dd = 1, hh = mm = ss = 0;
+	int64_t days = date_days_from_civil(y, m, dd);
+	int w = (int)(((days + 4) % 7 + 7) % 7); /* 1970-01-01: Thursday */
+	snprintf(out, 40, "%s, %02u %s %04u %02u:%02u:%02u +0000", wd[w], dd,
+	         mon[m - 1], y, hh, mm, ss);
+	return out;
+}
+
+/* 128 bits of FNV-1a (two seeds) as a urn:uuid, for entries with neither
+ * id nor link: stable across runs for the same title, date and content. */
+static void hash_id(const struct entry *e, char out[64])
+{
+	uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+	const char *parts[4] = {e->title, e->published.raw, e->updated.raw,
+	                        e->content ? e->content : e->summary};
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < 4; i++) {
+			for (const char *p = parts[i]; p && *p; p++) {
+				h[k] ^= (unsigned char)*p;
+				h[k] *= 0x100000001b3ULL;
+			}
+			h[k] ^= 0xff;
+			h[k] *= 0x100000001b3ULL;
+		}
+	snprintf(out, 64, "urn:uuid:%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64
+	         "-%04" PRIx64 "-%012" PRIx64,
+	         h[0] >> 32, (h[0] >> 16) & 0xffff, h[0] & 0xfff,
+	         (uint64_t)(((h[1] >> 48) & 0x3fff) | 0x8000),
+	         h[1] & (uint64_t)0xffffffffffffULL);
+}
+
+/* ---- what every format derives from an entry the same way ---- */
+
+struct derived {
+	const char *id;          /* never NULL */
+	char idbuf[64];
+	int64_t updated;         /* Atom's required date */
+	int64_t date;            /* RSS pubDate, JSON fallback */
+	int undated;             /* no date read: first seen (or head) */
+	const struct export_source *src; /* primary source, or NULL */
+	struct export_source own; /* e->source as an export_source */
+};
+
+static void derive(struct exporter *x, const struct entry *e,
+                   const struct export_sources *s, struct derived *d)
+{
+	memset(d, 0, sizeof *d);
+	if (!str_empty(e->id)) {
+		d->id = e->id;
+	} else if (!str_empty(e->link)) {
+		d->id = e->link;
+	} else {
+		hash_id(e, d->idbuf);
+		d->id = d->idbuf;
+	}
+	int64_t seen = s && s->first_seen ? s->first_seen : x->updated;
+	d->undated = !e->updated.ok && !e->published.ok;
+	d->updated = e->updated.ok ? e->updated.t
+	             : e->published.ok ? e->published.t : seen;
+	d->date = e->published.ok ? e->published.t
+	          : e->updated.ok ? e->updated.t : seen;
+	if (s && s->n) {
+		d->src = &s->v[0];
+	} else if (e->source.id || e->source.title || e->source.url ||
+	           e->source.link) {
+		d->own.id = e->source.id;
+		d->own.title = e->source.title;
+		d->own.url = e->source.url;
+		d->own.link = e->source.link;
+		d->own.updated = e->source.updated.ok ? e->source.updated.t : 0;
+		d->src = &d->own;
+	}
+}
+
+/* A person's display name: name, else email, else URL. */
+static const char *person_name(const struct person *p)
+{
+	return !str_empty(p->name) ? p->name
+	       : !str_empty(p->email) ? p->email : p->url;
+}
+
+/* ---- the XML side ---- */
+
+/* The xmlOutputBuffer's sink. It never reports failure to libxml2, which
+ * would print its own "I/O error" lines: the first error is kept, later
+ * bytes are dropped, and export_entry tells the caller to stop. */
+static int xml_sink(void *ctx, const char *data, int len)
+{
+	struct exporter *x = ctx;
+	if (!x->failed && len > 0 &&
+	    fwrite(data, 1, (size_t)len, x->fp) != (size_t)len) {
+		x->failed = 1;
+		x->err = errno ? errno : EIO;
+	}
+	return len;
+}
+
+static void start(struct exporter *x, const char *name)
+{
+	xmlTextWriterStartElement(x->w, (const xmlChar *)name);
+}
+
+static void end(struct exporter *x)
+{
+	xmlTextWriterEndElement(x->w);
+}
+
+static void attr(struct exporter *x, const char *name, const char *value)
+{
+	if (value)
+		xmlTextWriterWriteAttribute(x->w, (const xmlChar *)name,
+		                            (const xmlChar *)xs(x, value));
+}
+
+static void text(struct exporter *x, const char *s)
+{
+	if (s && *s)
+		xmlTextWriterWriteString(x->w, (const xmlChar *)xs(x, s));
+}
+
+/* <name>s</name>, or nothing when s is NULL or empty. */
+static void el(struct exporter *x, const char *name, const char *s)
+{
+	if (str_empty(s))
+		return;
+	start(x, name);
+	text(x, s);
+	end(x);
+}
+
+/* <name type="T">s</name>, written even when s is empty. */
+static void el_typed(struct exporter *x, const char *name, const char *type,
+                     const char *s)
+{
+	start(x, name);
+	attr(x, "type", type);
+	text(x, s);
+	end(x);
+}
+
+static void el_date(struct exporter *x, const char *name, int64_t t)
+{
+	char d[40];
+	el(x, name, x->fmt == EXPORT_RSS ? rfc822(t, d) : rfc3339(t, d));
+}
+
+static void atom_link(struct exporter *x, const char *rel, const char *type,
+                      const char *href, int64_t length)
+{
+	if (str_empty(href))
+		return;
+	start(x, "link");
+	attr(x, "rel", rel);
+	if (is_media_type(type))
+		attr(x, "type", type);
+	attr(x, "href", href);
+	if (length >= 0) {
+		char n[24];
+		snprintf(n, sizeof n, "%" PRId64, length);
+		attr(x, "length", n);
+	}
+	end(x);
+}
+
+static void atom_person(struct exporter *x, const char *el_name,
+                        const struct person *p)
+{
+	const char *name = person_name(p);
+	if (str_empty(name))
+		return;
+	start(x, el_name);
+	el(x, "name", name);
+	if (is_email(p->email))
+		el(x, "email", p->email);
+	el(x, "uri", p->url);
+	end(x);
+}
+
+static void xml_begin(struct exporter *x, const struct export_head *h)
+{
+	xmlOutputBufferPtr out =
+		xmlOutputBufferCreateIO(xml_sink, NULL, x, NULL);
+	if (!out || !(x->w = xmlNewTextWriter(out))) {
+		fputs("warta: out of memory\n", stderr);
+		exit(EXIT_FAIL);
+	}
+	xmlTextWriterSetIndent(x->w, 1);
+	xmlTextWriterSetIndentString(x->w, (const xmlChar *)"  ");
+	/* No encoding name here: libxml2 would then convert UTF-8 to UTF-8
+	 * byte by byte. The bytes are UTF-8 already (xs), and the
+	 * declaration says so. */
+	xmlTextWriterWriteRaw(x->w, (const xmlChar *)
+	                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+
+	const char *title = h && h->title ? h->title : "warta";
+	const char *self = h ? h->self : NULL;
+	char lang[64];
+	const char *language = lang_tag(h ? h->language : NULL, lang);
+	if (x->fmt == EXPORT_ATOM) {
+		const char *id = h && !str_empty(h->id) ? h->id
+		                 : !str_empty(self) ? self : "urn:warta:export";
+		start(x, "feed");
+		attr(x, "xmlns", NS_ATOM);
+		attr(x, "xml:lang", language);
+		el(x, "id", id);
+		el_typed(x, "title", "text", title);
+		if (h && !str_empty(h->subtitle))
+			el_typed(x, "subtitle", "text", h->subtitle);
+		el_date(x, "updated", x->updated);
+		atom_link(x, "self", "application/atom+xml", self, -1);
+		atom_link(x, "alternate", "text/html", h ? h->link : NULL, -1);
+		struct person a = {
+			.name = (char *)(h && !str_empty(h->author) ? h->author
+			                                            : "warta")};
+		atom_person(x, "author", &a);
+		start(x, "generator");
+		attr(x, "uri", WARTA_URL);
+		attr(x, "version", WARTA_VERSION);
+		text(x, "warta");
+		end(x);
+		return;
+	}
+	start(x, "rss");
+	attr(x, "version", "2.0");
+	attr(x, "xmlns:atom", NS_ATOM);
+	attr(x, "xmlns:content", NS_CONTENT);
+	attr(x, "xmlns:dc", NS_DC);
+	start(x, "channel");
+	el(x, "title", title);
+	const char *link = h && !str_empty(h->link) ? h->link
+	                   : !str_empty(self) ? self : WARTA_URL;
+	el(x, "link", link);
+	el(x, "description",
+	   h && !str_empty(h->subtitle) ? h->subtitle : title);
+	el(x, "language", language);
+	el_date(x, "lastBuildDate", x->updated);
+	el(x, "generator", "warta " WARTA_VERSION);
+	if (!str_empty(self)) {
+		start(x, "atom:link");
+		attr(x, "rel", "self");
+		attr(x, "type", "application/rss+xml");
+		attr(x, "href", self);
+		end(x);
+	}
+}
+
+static void atom_source(struct exporter *x, const struct export_source *s)
+{
+	start(x, "source");
+	if (!str_empty(s->id))
+		el(x, "id", s->id);
+	if (!str_empty(s->title))
+		el_typed(x, "title", "text", s->title);
+	if (s->updated)
+		el_date(x, "updated", s->updated);
+	atom_link(x, "alternate", "text/html", s->link, -1);
+	atom_link(x, "self", NULL, s->url, -1);
+	end(x);
+}
+
+static void atom_entry(struct exporter *x, const struct entry *e,
+                       const struct derived *d)
+{
+	char lang[64];
+	start(x, "entry");
+	attr(x, "xml:lang", lang_tag(e->language, lang));
+	if (is_iri(d->id)) {
+		el(x, "id", d->id);
+	} else {
+		/* Not an IRI (an RSS guid like "12345"): RFC 4287 4.2.6
+		 * wants one, so it is wrapped, reversibly. */
+		xmlChar *esc = xmlURIEscapeStr((const xmlChar *)xs(x, d->id),
+		                               (const xmlChar *)":/@");
+		buf_reset(&x->tmp);
+		buf_printf(&x->tmp, "urn:warta:guid:%s",
+		           esc ? (const char *)esc : "");
+		xmlFree(esc);
+		el(x, "id", x->tmp.p);
+	}
+	el_typed(x, "title", "text", e->title ? e->title : "");
+	el_date(x, "updated", d->updated);
+	if (e->published.ok)
+		el_date(x, "published", e->published.t);
+	atom_link(x, "alternate", "text/html", e->link, -1);
+	atom_link(x, "replies", "text/html", e->comments, -1);
+	for (size_t i = 0; i < e->nenclosures; i++)
+		atom_link(x, "enclosure", e->enclosures[i].type,
+		          e->enclosures[i].url, e->enclosures[i].length);
+	for (size_t i = 0; i < e->nauthors; i++)
+		atom_person(x, "author", &e->authors[i]);
+	for (size_t i = 0; i < e->ntags; i++) {
+		if (str_empty(e->tags[i]))
+			continue;
+		start(x, "category");
+		attr(x, "term", e->tags[i]);
+		end(x);
+	}
+	/* An entry needs an alternate link or a content (RFC 4287 4.1.2):
+	 * with neither, the summary becomes the content. */
+	const char *ctype = e->content_is_text ? "text" : "html";
+	if (!str_empty(e->content)) {
+		if (!str_empty(e->summary))
+			el_typed(x, "summary", "html", e->summary);
+		el_typed(x, "content", ctype, e->content);
+	} else if (str_empty(e->link)) {
+		el_typed(x, "content", "html", e->summary ? e->summary : "");
+	} else if (!str_empty(e->summary)) {
+		el_typed(x, "summary", "html", e->summary);
+	}
+	if (d->src)
+		atom_source(x, d->src);
+	end(x);
+}
+
+static void rss_item(struct exporter *x, const struct entry *e,
+                     const struct derived *d)
+{
+	/* content_is_text: RSS descriptions are HTML, so plain text is
+	 * escaped into HTML that shows the same characters. */
+	char *content_html = NULL;
+	if (!str_empty(e->content) && e->content_is_text) {
+		struct buf b = {0};
+		html_escape(&b, e->content, strlen(e->content));
+		content_html = buf_steal(&b);
+	}
+	const char *content = content_html ? content_html : e->content;
+	const char *desc = !str_empty(e->summary) ? e->summary : content;
+
+	start(x, "item");
+	if (!str_empty(e->title) || str_empty(desc))
+		el_typed(x, "title", NULL, e->title ? e->title : "");
+	el(x, "link", e->link);
+	start(x, "guid");
+	attr(x, "isPermaLink", str_eq(d->id, e->link) &&
+	     (str_ihas_prefix(d->id, "http://") ||
+	      str_ihas_prefix(d->id, "https://")) ? "true" : "false");
+	text(x, d->id);
+	end(x);
+	el_date(x, "pubDate", d->date);
+	for (size_t i = 0; i < e->nauthors; i++) {
+		const struct person *p = &e->authors[i];
+		if (is_email(p->email)) {
+			buf_reset(&x->tmp);
+			if (!str_empty(p->name))
+				buf_printf(&x->tmp, "%s (%s)", p->email, p->name);
+			else
+				buf_puts(&x->tmp, p->email);
+			el(x, "author", x->tmp.p);
+		} else {
+			el(x, "dc:creator", person_name(p));
+		}
+	}
+	for (size_t i = 0; i < e->ntags; i++)
+		el(x, "category", e->tags[i]);
+	el(x, "description", desc);
+	/* Always, even when it repeats the description: readers take the
+	 * full text from content:encoded, and the round trip keeps it. */
+	el(x, "content:encoded", content);
+	el(x, "comments", e->comments);
+	for (size_t i = 0; i < e->nenclosures; i++) {
+		const struct enclosure *en = &e->enclosures[i];
+		char n[24];
+		if (str_empty(en->url))
+			continue;
+		snprintf(n, sizeof n, "%" PRId64,
+		         en->length >= 0 ? en->length : 0);
+		start(x, "enclosure");
+		attr(x, "url", en->url);
+		attr(x, "length", n);
+		attr(x, "type", is_media_type(en->type)
+		                 ? en->type : "application/octet-stream");
+		end(x);
+	}
+	if (d->src && !str_empty(d->src->url)) {
+		start(x, "source");
+		attr(x, "url", d->src->url);
+		text(x, d->src->title ? d->src->title : d->src->url);
+		end(x);
+	}
+	end(x);
+	free(content_html);
+}
+
+/* ---- JSON Feed ---- */
+
+static void jstr(struct exporter *x, const char *key, const char *s)
+{
+	if (!str_empty(s))
+		jw_kstr(&x->jw, key, xs(x, s));
+}
+
+static void json_begin(struct exporter *x, const struct export_head *h)
+{
+	struct jw *w = &x->jw;
+	char lang[64];
+	jw_init_file(w, x->fp, 1);
+	jw_obj(w);
+	jw_kstr(w, "version", JSONFEED_VERSION);
+	jstr(x, "title", h && h->title ? h->title : "warta");
+	jstr(x, "home_page_url", h ? h->link : NULL);
+	jstr(x, "feed_url", h ? h->self : NULL);
+	jstr(x, "description", h ? h->subtitle : NULL);
+	jstr(x, "language", lang_tag(h ? h->language : NULL, lang));
+	if (h && !str_empty(h->author)) {
+		jw_key(w, "authors");
+		jw_arr(w);
+		jw_obj(w);
+		jstr(x, "name", h->author);
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_key(w, "_warta");
+	jw_obj(w);
+	jstr(x, "id", h ? h->id : NULL);
+	jw_kdate(w, "updated", x->updated);
+	jw_kstr(w, "generator", "warta " WARTA_VERSION);
+	jw_end(w);
+	jw_key(w, "items");
+	jw_arr(w);
+}
+
+static void json_source(struct exporter *x, const struct export_source *s)
+{
+	struct jw *w = &x->jw;
+	char d[32];
+	jw_obj(w);
+	jstr(x, "id", s->id);
+	jstr(x, "title", s->title);
+	jstr(x, "url", s->url);
+	jstr(x, "link", s->link);
+	if (s->updated)
+		jw_kstr(w, "updated", rfc3339(s->updated, d));
+	jw_end(w);
+}
+
+static void json_item(struct exporter *x, const struct entry *e,
+                      const struct derived *d,
+                      const struct export_sources *s)
+{
+	struct jw *w = &x->jw;
+	char date[32];
+	char lang[64];
+	jw_obj(w);
+	jw_kstr(w, "id", xs(x, d->id));
+	jstr(x, "url", e->link);
+	jstr(x, "title", e->title);
+	if (!str_empty(e->content))
+		jstr(x, e->content_is_text ? "content_text" : "content_html",
+		     e->content);
+	else
+		jw_kstr(w, "content_html", e->summary ? xs(x, e->summary) : "");
+	if (!str_empty(e->summary)) {
+		char *t = html_to_text(e->summary, strlen(e->summary));
+		jstr(x, "summary", t);
+		free(t);
+	}
+	if (e->published.ok || d->undated)
+		jw_kstr(w, "date_published",
+		        rfc3339(e->published.ok ? e->published.t : d->date,
+		                date));
+	if (e->updated.ok)
+		jw_kstr(w, "date_modified", rfc3339(e->updated.t, date));
+	const char *email = NULL;
+	size_t named = 0;
+	for (size_t i = 0; i < e->nauthors; i++) {
+		if (!email && is_email(e->authors[i].email))
+			email = e->authors[i].email;
+		if (!str_empty(person_name(&e->authors[i])))
+			named++;
+	}
+	if (named) {
+		jw_key(w, "authors");
+		jw_arr(w);
+		for (size_t i = 0; i < e->nauthors; i++) {
+			const struct person *p = &e->authors[i];
+			if (str_empty(person_name(p)))
+				continue;
+			jw_obj(w);
+			jstr(x, "name", person_name(p));
+			jstr(x, "url", p->url);
+			jw_end(w);
+		}
+		jw_end(w);
+	}
+	size_t ntags = 0;
+	for (size_t i = 0; i < e->ntags; i++)
+		ntags += !str_empty(e->tags[i]);
+	if (ntags) {
+		jw_key(w, "tags");
+		jw_arr(w);
+		for (size_t i = 0; i < e->ntags; i++)
+			if (!str_empty(e->tags[i]))
+				jw_str(w, xs(x, e->tags[i]));
+		jw_end(w);
+	}
+	jstr(x, "language", lang_tag(e->language, lang));
+	size_t nenc = 0;
+	for (size_t i = 0; i < e->nenclosures; i++)
+		nenc += !str_empty(e->enclosures[i].url);
+	if (nenc) {
+		jw_key(w, "attachments");
+		jw_arr(w);
+		for (size_t i = 0; i < e->nenclosures; i++) {
+			const struct enclosure *en = &e->enclosures[i];
+			if (str_empty(en->url))
+				continue;
+			jw_obj(w);
+			jstr(x, "url", en->url);
+			jstr(x, "mime_type", is_media_type(en->type)
+			     ? en->type : "application/octet-stream");
+			if (en->length >= 0)
+				jw_kint(w, "size_in_bytes", en->length);
+			jw_end(w);
+		}
+		jw_end(w);
+	}
+	if (email || !str_empty(e->comments) || d->src || d->undated) {
+		jw_key(w, "_warta");
+		jw_obj(w);
+		jstr(x, "author_email", email);
+		jstr(x, "comments", e->comments);
+		if (d->undated)
+			jw_kbool(w, "undated", 1);
+		if (d->src) {
+			jw_key(w, "source");
+			json_source(x, d->src);
+		}
+		if (s && s->n > 1) {
+			jw_key(w, "sources");
+			jw_arr(w);
+			for (size_t i = 0; i < s->n; i++)
+				json_source(x, &s->v[i]);
+			jw_end(w);
+		}
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+/* ---- the public calls ---- */
+
+struct exporter *export_begin(enum export_format fmt, FILE *out,
+                              const struct export_head *head)
+{
+	struct exporter *x = xcalloc(1, sizeof *x);
+	x->fmt = fmt;
+	x->fp = out;
+	x->updated = head && head->updated ? head->updated : now_utc();
+	if (fmt == EXPORT_JSONFEED)
+		json_begin(x, head);
+	else
+		xml_begin(x, head);
+	return x;
+}
+
+static int check_stream(struct exporter *x)
+{
+	if (!x->failed && ferror(x->fp)) {
+		x->failed = 1;
+		x->err = errno ? errno : EIO;
+	}
+	if (x->failed)
+		errno = x->err;
+	return x->failed ? -1 : 0;
+}
+
+int export_entry(struct exporter *x, const struct entry *e,
+                 const struct export_sources *src)
+{
+	struct derived d;
+	if (x->failed)
+		return check_stream(x);
+	derive(x, e, src, &d);
+	if (x->fmt == EXPORT_ATOM)
+		atom_entry(x, e, &d);
+	else if (x->fmt == EXPORT_RSS)
+		rss_item(x, e, &d);
+	else
+		json_item(x, e, &d, src);
+	return check_stream(x);
+}
+
+int export_end(struct exporter *x)
+{
+	if (x->fmt == EXPORT_JSONFEED) {
+		jw_end(&x->jw); /* items */
+		jw_end(&x->jw); /* the feed */
+		jw_done(&x->jw);
+	} else {
+		xmlTextWriterEndDocument(x->w); /* closes what is open */
+		xmlFreeTextWriter(x->w);        /* flushes through xml_sink */
+	}
+	if (fflush(x->fp) != 0 && !x->failed) {
+		x->failed = 1;
+		x->err = errno ? errno : EIO;
+	}
+	int rc = check_stream(x);
+	int err = errno;
+	buf_free(&x->clean);
+	buf_free(&x->tmp);
+	free(x);
+	errno = err;
+	return rc;
+}
+
+/* ---- atomic -o ---- */
+
+int atomic_open(struct atomic_file *af, const char *path)
+{
+	memset(af, 0, sizeof *af);
+	af->path = xstrdup(path);
+	if (str_eq(path, "-")) {
+		af->fp = stdout;
+		return 0;
+	}
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (!*base) {
+		errno = EISDIR;
+		return -1;
+	}
+	/* A dot file beside the target: same file system, so rename is
+	 * atomic, and hidden from a web server's directory listing. */
+	af->tmp = xasprintf("%.*s.%s.XXXXXX", (int)(base - path), path, base);
+	int fd = mkostemp(af->tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		free(af->tmp);
+		af->tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	struct stat st;
+	mode_t mode;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
+	}
+	if (fchmod(fd, mode) < 0 || !(af->fp = fdopen(fd, "w"))) {
+		int e = errno;
+		close(fd);
+		unlink(af->tmp);
+		free(af->tmp);
+		af->tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static int fsync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path) + 1)
+	                  : xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	/* Some file systems refuse fsync on a folder (EINVAL): the rename
+	 * has happened, which is what matters most. */
+	int rc = fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
+	close(fd);
+	return rc;
+}
+
+int atomic_commit(struct atomic_file *af)
+{
+	int rc = 0, e = 0;
+	if (!af->fp)
+		return -1;
+	if (!af->tmp) {
+		rc = fflush(af->fp);
+		af->fp = NULL;
+		free(af->path);
+		af->path = NULL;
+		return rc ? -1 : 0;
+	}
+	if (fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) < 0)
+		rc = -1, e = errno ? errno : EIO;
+	if (fclose(af->fp) != 0 && !rc)
+		rc = -1, e = errno;
+	af->fp = NULL;
+	if (!rc && rename(af->tmp, af->path) < 0)
+		rc = -1, e = errno;
+	if (rc) {
+		unlink(af->tmp);
+	} else if (fsync_dir(af->path) < 0) {
+		rc = -1, e = errno;
+	}
+	free(af->tmp);
+	af->tmp = NULL;
+	free(af->path);
+	af->path = NULL;
+	errno = e;
+	return rc;
+}
+
+void atomic_abort(struct atomic_file *af)
+{
+	int e = errno;
+	if (af->fp && af->tmp)
+		fclose(af->fp);
+	af->fp = NULL;
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	af->tmp = NULL;
+	free(af->path);
+	af->path = NULL;
+	errno = e;
+}
