@@ -1,0 +1,418 @@
+/*
+ * tokenizer.c — unicode61 + Snowball Indonesian, as one FTS5 tokenizer.
+ *
+ * unicode61 does the Unicode work (categories, folding, diacritics); this
+ * file only re-joins what unicode61 splits but Indonesian text keeps
+ * whole, and decides which extra forms to emit. The one-token delay
+ * (struct call.pend) is what lets a token be glued to the next.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+#include <sqlite3.h>
+
+#include "tokenizer.h"
+
+/* Words Snowball must leave alone: agency names and acronyms it cuts
+ * (diskominfo → skominfo, kemenag → menag), place names of the bundled
+ * feeds and of the regions they cover (tarakan → tara, kendari → ndari,
+ * kuningan → kuning, kalimantan → kalimant), and a few very common words
+ * whose stem is another word (berita → ita, kepala → pala, pemilu → pilu,
+ * lebaran → lebar). Sorted, for bsearch. */
+static const char *const protected_words[] = {
+	"adpim", "apbd", "apbn", "balikpapan", "balitbangda", "banjar",
+	"banjarbaru", "banjarmasin", "bappeda", "bappenas", "bawaslu",
+	"bekasi", "berita", "bpbd", "bpjs", "bumd", "bumn", "bupati",
+	"dinkes", "disdik", "disdukcapil", "dishub", "diskominfo", "dpppa",
+	"dpr", "dprd", "dukcapil", "gorontalo", "humas", "indramayu",
+	"kalimantan", "kalsel", "kaltara", "karawang", "kemenag", "kemhan",
+	"kendari", "kepala", "kominfo", "korpri", "kotabaru", "kulonprogo",
+	"kuningan", "lebak", "lebaran", "madiun", "malang", "maluku",
+	"mediacenter", "pemilu", "pemkab", "pemkot", "pemprov", "prokopim",
+	"ramadan", "samarinda", "setda", "setkab", "tanahbumbu", "tarakan",
+};
+#define NPROTECTED (sizeof protected_words / sizeof protected_words[0])
+
+/* Longest word worth stemming, and longest token re-joined: anything
+ * longer is a URL or garbage and goes through as unicode61 gave it. */
+#define MAX_STEM 64
+#define MAX_TOKEN 256
+
+struct wtok {
+	fts5_tokenizer u61;
+	Fts5Tokenizer *u61tok;
+	struct sb_stemmer *stemmer;
+};
+
+enum mode { M_DOC, M_QUERY, M_SURFACE };
+
+struct call {
+	struct wtok *t;
+	void *ctx;
+	int (*xToken)(void *, int, const char *, int, int, int);
+	enum mode mode;
+	const char *text;
+	int ntext;
+	int has_pend;
+	char pend[MAX_TOKEN];
+	int npend, pstart, pend_end;
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+int tokenizer_protected(const char *word, size_t n)
+{
+	char k[MAX_STEM + 1];
+	if (n > MAX_STEM)
+		return 0;
+	memcpy(k, word, n);
+	k[n] = 0;
+	return bsearch(k, protected_words, NPROTECTED,
+	               sizeof protected_words[0], cmp_word) != NULL;
+}
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* A letter for our purposes: ASCII letter or any byte of a non-ASCII
+ * character (unicode61 already decided it belongs to a word). */
+static int is_letter(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* The stem of a folded word without apostrophes, into out. */
+static size_t stem_into(struct sb_stemmer *st, const char *w, size_t n,
+                        char *out, size_t outsz)
+{
+	int has_letter = 0, has_digit = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		has_digit |= is_digit(c);
+		has_letter |= is_letter(c);
+	}
+	const char *s = w;
+	size_t sn = n;
+	if (has_letter && !has_digit && n <= MAX_STEM &&
+	    !tokenizer_protected(w, n) && st) {
+		const sb_symbol *r = sb_stemmer_stem(st, (const sb_symbol *)w,
+		                                     (int)n);
+		int rn = r ? sb_stemmer_length(st) : 0;
+		if (r && rn > 0) {
+			s = (const char *)r;
+			sn = (size_t)rn;
+		}
+	}
+	if (sn >= outsz)
+		sn = outsz - 1;
+	memcpy(out, s, sn);
+	out[sn] = 0;
+	return sn;
+}
+
+size_t tokenizer_stem(const char *word, size_t n, char *out, size_t outsz)
+{
+	struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
+	size_t r = stem_into(st, word, n, out, outsz);
+	sb_stemmer_delete(st);
+	return r;
+}
+
+/* ---- emitting ---- */
+
+/* Up to a handful of distinct forms for one query word. */
+struct forms {
+	char s[8][MAX_STEM + 3];
+	int n[8];
+	int count;
+};
+
+static void forms_add(struct forms *f, int mark, const char *a, size_t an,
+                      const char *b, size_t bn)
+{
+	char tmp[MAX_STEM + 3];
+	size_t len = 0;
+	if (f->count == 8 || (size_t)mark + an + bn > MAX_STEM + 2)
+		return;
+	if (mark)
+		tmp[len++] = TOKENIZER_STEM_MARK;
+	memcpy(tmp + len, a, an);
+	len += an;
+	memcpy(tmp + len, b, bn);
+	len += bn;
+	for (int i = 0; i < f->count; i++)
+		if ((size_t)f->n[i] == len && memcmp(f->s[i], tmp, len) == 0)
+			return;
+	memcpy(f->s[f->count], tmp, len);
+	f->n[f->count++] = (int)len;
+}
+
+static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+
+/* The run of ASCII letters nearest to [a, b) in direction dir (-1, +1):
+ * 1 if it has a lower-case letter, 0 if not, -1 if there is none. */
+static int neighbour_lower(const char *t, int n, int a, int b, int dir)
+{
+	int i = dir < 0 ? a - 1 : b;
+	while (i >= 0 && i < n && !is_upper((unsigned char)t[i]) &&
+	       !is_lower((unsigned char)t[i]))
+		i += dir;
+	if (i < 0 || i >= n)
+		return -1;
+	int lower = 0;
+	while (i >= 0 && i < n && (is_upper((unsigned char)t[i]) ||
+	                           is_lower((unsigned char)t[i]))) {
+		lower |= is_lower((unsigned char)t[i]);
+		i += dir;
+	}
+	return lower;
+}
+
+/* A word in capitals is an acronym or a name (DPRD, KORPRI) when it
+ * stands in ordinary text, or alone; inside a run of capitals (a headline
+ * in caps) it is just shouting, and is stemmed like any word. */
+static int caps_name(const struct call *c)
+{
+	const char *t = c->text;
+	int a = c->pstart, b = c->pend_end, upper = 0;
+	for (int i = a; i < b; i++) {
+		unsigned char ch = (unsigned char)t[i];
+		if (is_lower(ch))
+			return 0;
+		upper += is_upper(ch);
+	}
+	if (upper < 2)
+		return 0;
+	int before = neighbour_lower(t, c->ntext, a, b, -1);
+	int after = neighbour_lower(t, c->ntext, a, b, 1);
+	return before == 1 || after == 1 || (before < 0 && after < 0);
+}
+
+static int flush(struct call *c)
+{
+	if (!c->has_pend)
+		return SQLITE_OK;
+	c->has_pend = 0;
+	const char *tok = c->pend;
+	int n = c->npend;
+	int rc = c->xToken(c->ctx, 0, tok, n, c->pstart, c->pend_end);
+	if (rc != SQLITE_OK || c->mode == M_SURFACE || n > MAX_STEM)
+		return rc;
+
+	/* The word Snowball sees: without its apostrophes (Jum'at → jumat,
+	 * so Jumat finds Jum'at). */
+	char base[MAX_STEM + 1];
+	size_t bn = 0;
+	for (int i = 0; i < n; i++)
+		if (tok[i] != '\'')
+			base[bn++] = tok[i];
+	base[bn] = 0;
+	int letters = 0;
+	for (size_t i = 0; i < bn; i++)
+		letters |= is_letter((unsigned char)base[i]);
+	if (!letters)  /* a number has no other form */
+		return SQLITE_OK;
+
+	char st[MAX_STEM + 1];
+	size_t sn;
+	int keep = c->mode == M_DOC && caps_name(c);
+	if (keep) {
+		memcpy(st, base, bn + 1);
+		sn = bn;
+	} else {
+		sn = stem_into(c->t->stemmer, base, bn, st, sizeof st);
+	}
+
+	if (c->mode == M_DOC) {
+		if (sn == (size_t)n && memcmp(st, tok, sn) == 0)
+			return SQLITE_OK;
+		char m[MAX_STEM + 2];
+		m[0] = TOKENIZER_STEM_MARK;
+		memcpy(m + 1, st, sn);
+		return c->xToken(c->ctx, FTS5_TOKEN_COLOCATED, m, (int)sn + 1,
+		                 c->pstart, c->pend_end);
+	}
+
+	/* A query word: itself (already sent), what stems to it, its stem,
+	 * and what stems to its stem. */
+	struct forms f = {.count = 0};
+	forms_add(&f, 0, tok, (size_t)n, "", 0);
+	forms_add(&f, 1, base, bn, "", 0);
+	forms_add(&f, 0, st, sn, "", 0);
+	forms_add(&f, 1, st, sn, "", 0);
+	if (!tokenizer_protected(base, bn) && sn >= 3) {
+		/* Snowball drops the first consonant of a root after meN-/peN-
+		 * (mengatakan → ata, menulis → ulis): a word with that prefix
+		 * also stands for the root with k or t back, and a root that
+		 * starts with k or t for the clipped form. */
+		int meng = bn > 4 && (memcmp(base, "meng", 4) == 0 ||
+		                      memcmp(base, "peng", 4) == 0);
+		int men = !meng && bn > 3 && (memcmp(base, "men", 3) == 0 ||
+		                              memcmp(base, "pen", 3) == 0) &&
+		          base[3] != 'y';
+		if (is_vowel(st[0]) && (meng || men)) {
+			const char *k = meng ? "k" : "t";
+			forms_add(&f, 0, k, 1, st, sn);
+			forms_add(&f, 1, k, 1, st, sn);
+		}
+		if ((st[0] == 'k' || st[0] == 't') && is_vowel(st[1]) &&
+		    sn >= 4)
+			forms_add(&f, 1, st + 1, sn - 1, "", 0);
+	}
+	for (int i = 1; i < f.count && rc == SQLITE_OK; i++)
+		rc = c->xToken(c->ctx, FTS5_TOKEN_COLOCATED, f.s[i], f.n[i],
+		               c->pstart, c->pend_end);
+	return rc;
+}
+
+/* The bytes between two unicode61 tokens glue them into one when they
+ * are one apostrophe between letters, or one of . , : between digits. */
+static int glue(const struct call *c, int start, int *apos)
+{
+	const unsigned char *t = (const unsigned char *)c->text;
+	int a = c->pend_end, gap = start - a;
+	if (a <= 0 || start >= c->ntext)
+		return 0;
+	unsigned char before = t[a - 1], after = t[start];
+	if (gap == 1 && (t[a] == '.' || t[a] == ',' || t[a] == ':') &&
+	    is_digit(before) && is_digit(after)) {
+		*apos = 0;
+		return 1;
+	}
+	int q = (gap == 1 && (t[a] == '\'' || t[a] == '`')) ||
+	        (gap == 3 && t[a] == 0xE2 && t[a + 1] == 0x80 &&
+	         (t[a + 2] == 0x98 || t[a + 2] == 0x99));  /* ‘ ’ */
+	if (q && is_letter(before) && is_letter(after)) {
+		*apos = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int on_token(void *ctx, int tflags, const char *tok, int n,
+                    int start, int end)
+{
+	struct call *c = ctx;
+	(void)tflags;  /* unicode61 has no synonyms */
+	int apos = 0;
+	if (c->has_pend && c->npend + 1 + n <= MAX_TOKEN &&
+	    glue(c, start, &apos)) {
+		c->pend[c->npend++] = apos ? '\'' :
+		                      c->text[c->pend_end];
+		memcpy(c->pend + c->npend, tok, (size_t)n);
+		c->npend += n;
+		c->pend_end = end;
+		return SQLITE_OK;
+	}
+	int rc = flush(c);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (n > MAX_TOKEN)  /* too long to hold: pass it on untouched */
+		return c->xToken(c->ctx, 0, tok, n, start, end);
+	memcpy(c->pend, tok, (size_t)n);
+	c->npend = n;
+	c->pstart = start;
+	c->pend_end = end;
+	c->has_pend = 1;
+	return SQLITE_OK;
+}
+
+static int wt_tokenize(Fts5Tokenizer *tk, void *ctx, int flags,
+                       const char *text, int ntext,
+                       int (*xToken)(void *, int, const char *, int, int,
+                                     int))
+{
+	struct wtok *t = (struct wtok *)tk;
+	struct call c = {.t = t, .ctx = ctx, .xToken = xToken};
+	if (flags & FTS5_TOKENIZE_DOCUMENT)
+		c.mode = M_DOC;
+	else if ((flags & FTS5_TOKENIZE_QUERY) &&
+	         !(flags & FTS5_TOKENIZE_PREFIX))
+		c.mode = M_QUERY;
+	else
+		c.mode = M_SURFACE;
+	if ((flags & FTS5_TOKENIZE_QUERY) && ntext > 0 &&
+	    text[0] == TOKENIZER_EXACT_MARK) {
+		c.mode = M_SURFACE;
+		text++;
+		ntext--;
+	}
+	c.text = text;
+	c.ntext = ntext;
+	int rc = t->u61.xTokenize(t->u61tok, &c, flags, text, ntext,
+	                          on_token);
+	if (rc == SQLITE_OK)
+		rc = flush(&c);
+	return rc;
+}
+
+static void wt_delete(Fts5Tokenizer *tk)
+{
+	struct wtok *t = (struct wtok *)tk;
+	if (!t)
+		return;
+	if (t->u61tok)
+		t->u61.xDelete(t->u61tok);
+	sb_stemmer_delete(t->stemmer);
+	sqlite3_free(t);
+}
+
+static int wt_create(void *api_ptr, const char **argv, int argc,
+                     Fts5Tokenizer **out)
+{
+	fts5_api *api = api_ptr;
+	static const char *u61args[] = {"remove_diacritics", "2"};
+	void *u61ctx = NULL;
+	(void)argv;
+	(void)argc;  /* the behaviour is fixed: an index must mean one thing */
+	struct wtok *t = sqlite3_malloc(sizeof *t);
+	if (!t)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof *t);
+	int rc = api->xFindTokenizer(api, "unicode61", &u61ctx, &t->u61);
+	if (rc == SQLITE_OK)
+		rc = t->u61.xCreate(u61ctx, u61args, 2, &t->u61tok);
+	if (rc == SQLITE_OK) {
+		t->stemmer = sb_stemmer_new("indonesian", "UTF_8");
+		if (!t->stemmer)
+			rc = SQLITE_NOMEM;
+	}
+	if (rc != SQLITE_OK) {
+		wt_delete((Fts5Tokenizer *)t);
+		return rc;
+	}
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
+}
+
+fts5_api *tokenizer_fts5_api(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	if (sqlite3_finalize(st) != SQLITE_OK || !api || api->iVersion < 2)
+		return NULL;
+	return api;
+}
+
+int tokenizer_register(sqlite3 *db)
+{
+	fts5_api *api = tokenizer_fts5_api(db);
+	if (!api)
+		return SQLITE_ERROR;
+	fts5_tokenizer tk = {wt_create, wt_delete, wt_tokenize};
+	return api->xCreateTokenizer(api, TOKENIZER_NAME, api, &tk, NULL);
+}

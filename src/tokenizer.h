@@ -1,0 +1,53 @@
+/*
+ * tokenizer.h — "warta", the Indonesian FTS5 tokenizer.
+ *
+ * It wraps FTS5's unicode61 (case folded, diacritics removed with
+ * remove_diacritics 2) and Snowball's Indonesian stemmer (libstemmer).
+ * Words joined by an apostrophe (Jum'at, Jum’at) and numbers joined by
+ * '.', ',' or ':' (09.30, 1.500.000, 2,5) stay one token. Stop words stay.
+ *
+ * Documents: each word is indexed as itself and, where it differs, as its
+ * stem at the same position (FTS5_TOKEN_COLOCATED), the stem tagged with
+ * TOKENIZER_STEM_MARK so it never equals a word: a quoted word matches
+ * only itself. Words of the protected list (agencies, acronyms, place
+ * names Snowball would mangle) and words in ALL CAPS inside text that is
+ * not all capitals get no stem.
+ *
+ * Queries: a word stands for itself, its stem and the words that stem
+ * like it (colocated query tokens: FTS5 ORs them), so berdaya finds
+ * pemberdayaan and memberdayakan. A string that starts with
+ * TOKENIZER_EXACT_MARK (search.c puts it inside quoted strings), a prefix
+ * string (word*) and auxiliary-function text give surface words only.
+ *
+ * tokenizer_register() adds the tokenizer to one connection; call it once
+ * per sqlite3 handle, before any statement that touches the FTS table.
+ * It returns an SQLite result code (SQLITE_ERROR when this SQLite lacks
+ * FTS5, SQLITE_NOMEM when libstemmer cannot start). Nothing is allocated
+ * that the connection does not free when it closes.
+ */
+#ifndef WARTA_TOKENIZER_H
+#define WARTA_TOKENIZER_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#define TOKENIZER_NAME "warta"
+#define TOKENIZER_STEM_MARK '\x01'
+#define TOKENIZER_EXACT_MARK '\x1a'
+
+int tokenizer_register(sqlite3 *db);
+
+/* The connection's FTS5 API (NULL without FTS5), for code that drives a
+ * tokenizer by hand. */
+fts5_api *tokenizer_fts5_api(sqlite3 *db);
+
+/* The stem the tokenizer would index for one folded word (lower case, no
+ * diacritics), written into out (NUL-terminated, at most outsz bytes).
+ * Returns its length. Protected words come back as themselves. For tests
+ * and for `warta search --explain`-style debugging. */
+size_t tokenizer_stem(const char *word, size_t n, char *out, size_t outsz);
+
+/* 1 when the folded word is on the protected list. */
+int tokenizer_protected(const char *word, size_t n);
+
+#endif
