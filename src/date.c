@@ -48,18 +48,755 @@ char *date_rfc3339(int64_t t, char out[32])
 	return out;
 }
 
-/* TODO(date helper): the real readers. */
+/*
+ * The reader.
+ *
+ * One left-to-right pass over the bytes, no copy of the input. Each run of
+ * digits is read together with the separators that follow it, which says
+ * what it is: "2025-12-02" a date, "10:30" or "10.30" a time, "02/12/2025"
+ * a day-first date, a lone "2025" a year, a lone "2" a day. Words are day
+ * names (ignored: the numbers win over a day name that contradicts them),
+ * month names (English, Indonesian, first three letters), zone names, or
+ * fillers such as "pukul". The pieces may come in any order, which covers
+ * RFC 822, asctime ("Sun Jan  4 16:29:06 PST 2004"), JavaScript's
+ * toString and the Indonesian forms with one set of rules. Anything not
+ * understood fails the whole date: a wrong date is worse than none, since
+ * the archive marks an unread date and keeps the raw string.
+ */
+
+#define UNSET (-1)
+
+struct dt {
+	int y, mo, d;    /* calendar date */
+	int yd;          /* ordinal day (2003-335) */
+	int wk, wd;      /* ISO week date (2004-W53-6) */
+	int h, mi, s;    /* time of day */
+	int mer;         /* 'a' or 'p' for am/pm, else 0 */
+	int off;         /* minutes east of UTC */
+	int zone;        /* Z_NONE, Z_NAMED, Z_NUMERIC, Z_GUESSED */
+	int partial;     /* YYYY-MM: day 1 */
+	int tokens;      /* pieces read: a lone "2003" is a year only alone */
+	int lone_year;   /* the year came as a lone 4-digit number */
+	int tsep;        /* the previous piece was the T of ISO 8601 */
+	int etc;         /* "Etc/" came before GMT: POSIX signs, inverted */
+};
+
+enum { Z_NONE, Z_NAMED, Z_NUMERIC, Z_GUESSED };
+
+static int isdig(unsigned c)
+{
+	return c - '0' < 10;
+}
+
+static int isalph(unsigned c)
+{
+	return (c | 32) - 'a' < 26;
+}
+
+/* Bytes of the white space at p: ASCII, and the UTF-8 spaces that pasted
+ * or generated dates carry (no-break U+00A0, U+2000–U+200A, narrow
+ * no-break U+202F that recent ICU puts before "PM", U+205F, U+3000),
+ * and a BOM. Reads at most up to the first NUL. */
+static int space_len(const unsigned char *p)
+{
+	switch (p[0]) {
+	case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+		return 1;
+	case 0xC2:
+		return p[1] == 0xA0 ? 2 : 0;
+	case 0xE2:
+		if (p[1] == 0x80)
+			return (p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xAF
+			       ? 3 : 0;
+		return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+	case 0xE3:
+		return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+	case 0xEF:
+		return p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+	}
+	return 0;
+}
+
+/* A run of digits: its value (saturated past 9 digits, where every caller
+ * fails anyway) and its length. */
+static int num(const unsigned char **pp, int *len)
+{
+	const unsigned char *p = *pp;
+	int v = 0, n = 0;
+	while (isdig(*p)) {
+		if (n < 9)
+			v = v * 10 + (*p - '0');
+		n++;
+		p++;
+	}
+	*pp = p;
+	*len = n;
+	return v;
+}
+
+/* RFC 2822 §4.3: a 2-digit year 00–49 is 20xx, 50–99 is 19xx; a 3-digit
+ * year is 1900 + it (the getYear() bug: 104 for 2004). */
+static int full_year(int v, int len)
+{
+	if (len <= 2)
+		return v < 50 ? 2000 + v : 1900 + v;
+	if (len == 3)
+		return 1900 + v;
+	return v;
+}
+
+static int set_date(struct dt *d, int y, int mo, int day)
+{
+	if (d->y != UNSET || d->mo != UNSET || d->d != UNSET || d->yd != UNSET)
+		return 0;
+	d->y = y;
+	d->mo = mo;
+	d->d = day;
+	return 1;
+}
+
+static int set_time(struct dt *d, int h, int mi, int s)
+{
+	if (d->h != UNSET)
+		return 0;
+	d->h = h;
+	d->mi = mi;
+	d->s = s;
+	return 1;
+}
+
+/* Fractional seconds are read and dropped: the model keeps whole
+ * seconds. ISO 8601 allows a comma too. */
+static const unsigned char *skip_fraction(const unsigned char *p)
+{
+	if ((*p == '.' || *p == ',') && isdig(p[1])) {
+		p++;
+		while (isdig(*p))
+			p++;
+	}
+	return p;
+}
+
+/* +HHMM, +HH:MM, +HH, +H, +HMM after a sign at *pp. Offsets beyond ±18 h
+ * (the widest any standard admits) fail: "-9999" is garbage, not a zone.
+ * "-0000" is UTC (RFC 2822's "local time unknown" has no better reading).
+ * A numeric offset wins over a zone name given with it ("+0700 (WIB)"),
+ * but two offsets fail. */
+static int offset(const unsigned char **pp, struct dt *d, int invert)
+{
+	const unsigned char *p = *pp;
+	int sign = *p == '-' ? -1 : 1, n, hh, mm = 0;
+	p++;
+	int v = num(&p, &n);
+	if (n == 3 || n == 4) {
+		hh = v / 100;
+		mm = v % 100;
+	} else if (n == 1 || n == 2) {
+		hh = v;
+		if (*p == ':') {
+			const unsigned char *q = p + 1;
+			int m;
+			mm = num(&q, &m);
+			if (m != 2)
+				return 0;
+			p = q;
+		}
+	} else {
+		return 0;
+	}
+	if (hh > 18 || mm > 59 || d->zone == Z_NUMERIC)
+		return 0;
+	d->off = sign * (hh * 60 + mm) * (invert ? -1 : 1);
+	d->zone = Z_NUMERIC;
+	*pp = p;
+	return 1;
+}
+
+/*
+ * Zone names, in minutes east of UTC. RFC 822's own (UT, GMT, Z, the
+ * North American ones and the military letters, below), the 2-letter
+ * American ones feedparser reads (Disney's feeds), Indonesia's three —
+ * WIB +07:00, WITA +08:00, WIT +09:00, not UTC as feedparser and sfeed
+ * read WIB — and the common ones of Europe, Asia and Australia. Where an
+ * abbreviation has two meanings the one RFC 822 or this project's users
+ * most likely mean is kept: CST is US Central (RFC 822), not China; IST is
+ * India. Unknown names in the zone's place are read as UTC (feedparser
+ * does the same) and flagged DATE_ZONE_GUESSED.
+ */
+static const struct zone {
+	char name[5];
+	short min;
+} zones[] = {
+	{"ut", 0}, {"utc", 0}, {"gmt", 0}, {"uct", 0}, {"wet", 0},
+	{"wib", 420}, {"wita", 480}, {"wit", 540},
+	{"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300},
+	{"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420},
+	{"ast", -240}, {"adt", -180}, {"at", -240}, {"et", -300},
+	{"ct", -360}, {"mt", -420}, {"pt", -480}, {"nst", -210},
+	{"ndt", -150}, {"akst", -540}, {"akdt", -480}, {"hst", -600},
+	{"met", 60}, {"mest", 120}, {"cet", 60}, {"cest", 120},
+	{"eet", 120}, {"eest", 180}, {"west", 60}, {"bst", 60},
+	{"msk", 180}, {"sast", 120}, {"ist", 330}, {"pkt", 300},
+	{"ict", 420}, {"myt", 480}, {"sgt", 480},
+	{"hkt", 480}, {"pht", 480}, {"awst", 480}, {"jst", 540},
+	{"kst", 540}, {"acst", 570}, {"acdt", 630}, {"aest", 600},
+	{"aedt", 660}, {"nzst", 720}, {"nzdt", 780},
+};
+
+static int zone_lookup(const char *w, int n, int *min)
+{
+	if (n < 2 || n > 4)
+		return 0;
+	for (size_t i = 0; i < sizeof zones / sizeof *zones; i++)
+		if (zones[i].name[n] == 0 && memcmp(zones[i].name, w, n) == 0) {
+			*min = zones[i].min;
+			return 1;
+		}
+	return 0;
+}
+
+/* RFC 822's military letters as RFC 822 defines them (A = -1 … M = -12,
+ * N = +1 … Y = +12, Z = 0; J unused). RFC 1123 notes the signs were
+ * meant the other way round; feedparser keeps RFC 822's, and so do we. */
+static int military(int c, int *min)
+{
+	if (c == 'z')
+		*min = 0;
+	else if (c >= 'a' && c <= 'i')
+		*min = -60 * (c - 'a' + 1);
+	else if (c >= 'k' && c <= 'm')
+		*min = -60 * (c - 'k' + 10);
+	else if (c >= 'n' && c <= 'y')
+		*min = 60 * (c - 'n' + 1);
+	else
+		return 0;
+	return 1;
+}
+
+/* Months by their first three letters, as feedparser reads them, so
+ * "January", "Sept", "Juni", "Desember", "Pebruari" and "Nopember" all
+ * match; then the Indonesian abbreviations that differ from English
+ * (Mei, Agu/Agt/Ags, Okt, Des, Peb, Nop) and German's Dez. */
+static const char months3[][4] = {
+	"jan", "feb", "mar", "apr", "may", "jun",
+	"jul", "aug", "sep", "oct", "nov", "dec",
+	"mei", "agu", "agt", "ags", "okt", "des", "peb", "nop", "dez",
+};
+static const unsigned char months3_val[] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	5, 8, 8, 8, 10, 12, 2, 11, 12,
+};
+
+/* Day names by their first three letters: English (so "Tues", "Thurs"
+ * match) and Indonesian (Senin, Selasa, Rabu, Kamis, Jumat/Jum'at, Sabtu,
+ * Minggu, Ahad). */
+static const char days3[][4] = {
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+	"sen", "sel", "rab", "kam", "jum", "sab", "min", "aha",
+};
+
+/* Words that carry no date: "2 Des 2025 pukul 10.30", "December 2, 2025
+ * at 10:30 am" (WordPress's default), ordinal suffixes ("5th"). */
+static const char fillers[][8] = {
+	"pukul", "pkl", "jam", "tanggal", "tgl", "st", "nd", "rd", "th",
+};
+
+static int in3(const char (*tab)[4], size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i][0] == w[0] && tab[i][1] == w[1] && tab[i][2] == w[2])
+			return (int)i;
+	return -1;
+}
+
+/* A word: ASCII letters, lowered, with the apostrophes of "Jum'at" and
+ * "Jum’at" dropped. Returns its length, or -1 when it holds other bytes
+ * or is too long to be anything we know. */
+static int read_word(const unsigned char **pp, char w[16])
+{
+	const unsigned char *p = *pp;
+	int n = 0, bad = 0;
+	for (;;) {
+		unsigned c = *p;
+		if (isalph(c)) {
+			if (n < 16)
+				w[n] = (char)(c | 32);
+			n++;
+			p++;
+		} else if (c == '\'' && n && isalph(p[1])) {
+			p++;
+		} else if (c == 0xE2 && p[1] == 0x80 && p[2] == 0x99 && n &&
+		           isalph(p[3])) {
+			p += 3;
+		} else if (c >= 0x80 && !space_len(p)) {
+			bad = 1;
+			p++;
+		} else {
+			break;
+		}
+	}
+	*pp = p;
+	return bad || n > 15 ? -1 : n;
+}
+
+static void set_zone_name(struct dt *d, int min)
+{
+	if (d->zone == Z_NONE) {
+		d->off = min;
+		d->zone = Z_NAMED;
+	}
+}
+
+static int word(const unsigned char **pp, struct dt *d)
+{
+	const unsigned char *p = *pp;
+	char w[16];
+	int n = read_word(&p, w), min;
+	*pp = p;
+	if (n <= 0)
+		return 0;
+	int have_time = d->h != UNSET;
+	int have_date = d->y != UNSET || d->yd != UNSET || d->wk != UNSET;
+
+	/* ISO 8601's T between date and time. */
+	if (n == 1 && w[0] == 't' && have_date && !have_time && isdig(*p)) {
+		d->tsep = 1;
+		return 1;
+	}
+	/* a.m. / p.m. */
+	if (n == 1 && (w[0] == 'a' || w[0] == 'p') && p[0] == '.' &&
+	    (p[1] | 32) == 'm' && !isalph(p[2])) {
+		p += 2;
+		if (*p == '.')
+			p++;
+		*pp = p;
+		n = 2;
+		w[1] = 'm';
+	}
+	if (n == 2 && (w[0] == 'a' || w[0] == 'p') && w[1] == 'm') {
+		if (d->mer || !have_time)
+			return 0;
+		d->mer = w[0];
+		return 1;
+	}
+	if (n == 1) {
+		if (!have_time || !military(w[0], &min))
+			return 0;
+		set_zone_name(d, min);
+		return 1;
+	}
+	/* "Etc/GMT+7" is the tz database's name for UTC-7. */
+	if (n == 3 && !memcmp(w, "etc", 3) && *p == '/' && isalph(p[1])) {
+		*pp = p + 1;
+		d->etc = 1;
+		return 1;
+	}
+	if (zone_lookup(w, n, &min)) {
+		/* "at" is a zone only where a zone can be. */
+		if (n == 2 && !memcmp(w, "at", 2) && !have_time)
+			return 1;
+		d->tokens++;
+		if (min == 0 && (*p == '+' || *p == '-') && isdig(p[1])) {
+			/* GMT+7, UTC-05:00: the offset is the zone. */
+			if (!offset(pp, d, d->etc))
+				return 0;
+			return 1;
+		}
+		set_zone_name(d, min);
+		return 1;
+	}
+	for (size_t i = 0; n < 8 && i < sizeof fillers / sizeof *fillers; i++)
+		if (!memcmp(fillers[i], w, (size_t)n) && fillers[i][n] == 0)
+			return 1;
+	if (n >= 3) {
+		int i = in3(months3, sizeof months3 / sizeof *months3, w);
+		if (i >= 0) {
+			if (d->mo != UNSET || d->yd != UNSET || d->wk != UNSET)
+				return 0;
+			d->mo = months3_val[i];
+			d->tokens++;
+			return 1;
+		}
+		if (in3(days3, sizeof days3 / sizeof *days3, w) >= 0) {
+			d->tokens++;
+			return 1;
+		}
+	}
+	/* An unknown short name where the zone goes: feedparser reads it as
+	 * UTC; we do too, and say so in the flags. */
+	if (have_time && d->zone == Z_NONE && n <= 5) {
+		d->zone = Z_GUESSED;
+		d->off = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* A run of digits and what follows it. */
+static int number(const unsigned char **pp, struct dt *d)
+{
+	const unsigned char *p = *pp, *q, *r;
+	int la, lb, lc, b, c;
+	int a = num(&p, &la);
+	int tsep = d->tsep;
+	unsigned sep = *p;
+	d->tsep = 0;
+	d->tokens++;
+
+	/* ISO 8601 basic time after T: 101455, 1014. */
+	if (tsep && (la == 4 || la == 6) && sep != ':') {
+		int ok = la == 6 ? set_time(d, a / 10000, a / 100 % 100, a % 100)
+		                 : set_time(d, a / 100, a % 100, 0);
+		*pp = skip_fraction(p);
+		return ok;
+	}
+	/* ISO 8601 basic date: 20031231, ordinal 2003335. */
+	if (la == 8) {
+		*pp = p;
+		return set_date(d, a / 10000, a / 100 % 100, a % 100);
+	}
+	if (la == 7) {
+		*pp = p;
+		if (!set_date(d, a / 1000, UNSET, UNSET))
+			return 0;
+		d->yd = a % 1000;
+		return 1;
+	}
+	if (la == 4 && (sep == '-' || sep == '/' || sep == '.')) {
+		/* ISO week date: 2004-W53-6, 2004-W53 (Monday). */
+		if (sep == '-' && (p[1] | 32) == 'w' && isdig(p[2])) {
+			q = p + 2;
+			b = num(&q, &lb);
+			c = 1;
+			if (lb != 2)
+				return 0;
+			if (*q == '-' && isdig(q[1])) {
+				r = q + 1;
+				c = num(&r, &lc);
+				if (lc != 1)
+					return 0;
+				q = r;
+			}
+			*pp = q;
+			if (!set_date(d, a, UNSET, UNSET))
+				return 0;
+			d->wk = b;
+			d->wd = c;
+			return 1;
+		}
+		if (isdig(p[1])) {
+			q = p + 1;
+			b = num(&q, &lb);
+			if (sep == '-' && lb == 3 && !(*q == '-' && isdig(q[1]))) {
+				/* Ordinal date: 2003-335. */
+				*pp = q;
+				if (!set_date(d, a, UNSET, UNSET))
+					return 0;
+				d->yd = b;
+				return 1;
+			}
+			/* Google once wrote 2003-012-31: a 3-digit month
+			 * with a leading zero is read. */
+			if (lb > 2 && !(lb == 3 && b < 100))
+				return 0;
+			if (*q == sep && isdig(q[1])) {
+				r = q + 1;
+				c = num(&r, &lc);
+				if (lc > 2)
+					return 0;
+				*pp = r;
+				return set_date(d, a, b, c);
+			}
+			if (sep != '-')
+				return 0;
+			/* W3CDTF's YYYY-MM. */
+			*pp = q;
+			if (!set_date(d, a, b, UNSET))
+				return 0;
+			d->partial = 1;
+			return 1;
+		}
+	}
+	if (la <= 2 && (sep == '/' || sep == '-' || sep == '.') && isdig(p[1])) {
+		q = p + 1;
+		b = num(&q, &lb);
+		if (lb > 2)
+			return 0;
+		if (*q == sep && isdig(q[1])) {
+			r = q + 1;
+			c = num(&r, &lc);
+			/* With dots, 2.12.2025 is a date, 10.30.15 a time. */
+			if (sep != '.' || lc == 4) {
+				if (lc != 2 && lc != 4)
+					return 0;
+				/* Day first, as Indonesia (and most of the
+				 * world) writes it, unless only month first
+				 * can be right: 12/31/2025. */
+				if (b > 12 && a <= 12) {
+					int t = a;
+					a = b;
+					b = t;
+				}
+				*pp = r;
+				return set_date(d, full_year(c, lc), b, a);
+			}
+			if (lb != 2 || lc != 2)
+				return 0;
+			*pp = skip_fraction(r);
+			return set_time(d, a, b, c);
+		}
+		if (sep != '.' || lb != 2)
+			return 0;
+		/* "pukul 10.30". */
+		*pp = q;
+		return set_time(d, a, b, UNSET);
+	}
+	if (la <= 2 && sep == ':' && isdig(p[1])) {
+		q = p + 1;
+		b = num(&q, &lb);
+		c = UNSET;
+		if (lb > 2)
+			return 0;
+		if (*q == ':' && isdig(q[1])) {
+			r = q + 1;
+			c = num(&r, &lc);
+			if (lc > 2)
+				return 0;
+			q = skip_fraction(r);
+		}
+		if (*q == ':')
+			return 0;
+		*pp = q;
+		return set_time(d, a, b, c);
+	}
+	*pp = p;
+	/* A lone number. */
+	if (la == 4 || la == 3) {
+		if (d->y != UNSET || d->yd != UNSET)
+			return 0;
+		d->y = full_year(a, la);
+		d->lone_year = la == 4;
+		return 1;
+	}
+	if (la <= 2) {
+		if (d->d == UNSET && d->yd == UNSET && d->wk == UNSET) {
+			d->d = a;
+			return 1;
+		}
+		if (d->y == UNSET) {
+			d->y = full_year(a, la);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* "(WIB)", "(Central European Summer Time)": an RFC 822 comment. A lone
+ * zone name inside is used when no zone came before; other comments are
+ * skipped. Parentheses around digits ("Senin (1/12/2025)") are just
+ * punctuation. */
+static const unsigned char *paren(const unsigned char *p, struct dt *d)
+{
+	const unsigned char *q = p + 1, *end;
+	while (*q && *q != ')') {
+		if (isdig(*q))
+			return p + 1;
+		q++;
+	}
+	end = *q ? q + 1 : q;
+	q = p + 1;
+	while (space_len(q))
+		q += space_len(q);
+	char w[16];
+	int n = read_word(&q, w), min;
+	while (space_len(q))
+		q += space_len(q);
+	if (n > 0 && *q == ')' && zone_lookup(w, n, &min))
+		set_zone_name(d, min);
+	return end;
+}
+
+static int scan(const unsigned char *p, struct dt *d)
+{
+	while (*p) {
+		int n = space_len(p);
+		if (n) {
+			p += n;
+			continue;
+		}
+		unsigned c = *p;
+		if (isdig(c)) {
+			if (!number(&p, d))
+				return 0;
+			continue;
+		}
+		if (isalph(c) || c >= 0x80) {
+			if (!word(&p, d))
+				return 0;
+			continue;
+		}
+		d->tsep = 0;
+		switch (c) {
+		case '+':
+		case '-':
+			if (isdig(p[1]) && d->h != UNSET) {
+				if (!offset(&p, d, 0))
+					return 0;
+				continue;
+			}
+			if (c == '+')
+				return 0;
+			p++;
+			continue;
+		case '(':
+			p = paren(p, d);
+			continue;
+		case ',': case ';': case '.': case '/': case '|': case '@':
+		case ')': case '[': case ']': case '\'': case '"':
+			p++;
+			continue;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int mdays(int64_t y, int m)
+{
+	static const unsigned char n[] = {31, 28, 31, 30, 31, 30,
+	                                  31, 31, 30, 31, 30, 31};
+	return m == 2 && is_leap(y) ? 29 : n[m - 1];
+}
+
+/* Monday = 0 … Sunday = 6; 1970-01-01 was a Thursday. */
+static int weekday(int64_t days)
+{
+	int64_t w = (days + 3) % 7;
+	return (int)(w < 0 ? w + 7 : w);
+}
+
+static int finish(struct dt *d, int64_t *t, unsigned *how)
+{
+	unsigned fl = 0;
+	int64_t days;
+	/* Years before 1000 are sentinels or bugs (0001-01-01 is .NET's and
+	 * Go's "no date"), not news; after 9999 RFC 3339 cannot say them. */
+	if (d->y < 1000 || d->y > 9999)
+		return 0;
+	if (d->wk != UNSET) {
+		if (d->wk < 1 || d->wk > 53 || d->wd < 1 || d->wd > 7)
+			return 0;
+		int64_t jan4 = date_days_from_civil(d->y, 1, 4);
+		int64_t jan1 = jan4 - 3;
+		int long_year = weekday(jan1) == 3 ||
+		                (is_leap(d->y) && weekday(jan1) == 2);
+		if (d->wk == 53 && !long_year)
+			return 0;
+		days = jan4 - weekday(jan4) + (d->wk - 1) * 7 + (d->wd - 1);
+	} else if (d->yd != UNSET) {
+		if (d->yd < 1 || d->yd > (is_leap(d->y) ? 366 : 365))
+			return 0;
+		days = date_days_from_civil(d->y, 1, 1) + d->yd - 1;
+	} else {
+		if (d->mo == UNSET && d->d == UNSET && d->lone_year &&
+		    d->tokens == 1) {
+			/* W3CDTF's YYYY alone. */
+			d->mo = 1;
+			d->d = 1;
+			fl |= DATE_PARTIAL;
+		} else if (d->d == UNSET && d->partial) {
+			d->d = 1;
+			fl |= DATE_PARTIAL;
+		}
+		if (d->mo < 1 || d->mo > 12 || d->d < 1 ||
+		    d->d > mdays(d->y, d->mo))
+			return 0;
+		days = date_days_from_civil(d->y, (unsigned)d->mo,
+		                            (unsigned)d->d);
+	}
+	int h = d->h, mi = d->mi, s = d->s;
+	if (h == UNSET) {
+		if (d->mer)
+			return 0;
+		h = mi = s = 0;
+		fl |= DATE_NO_TIME;
+	}
+	if (s == UNSET)
+		s = 0;
+	if (d->mer) {
+		if (h < 1 || h > 12)
+			return 0;
+		h = h % 12 + (d->mer == 'p' ? 12 : 0);
+	}
+	/* 24:00:00 is the end of the day, i.e. the next midnight. */
+	if (h > 24 || mi > 59 || s > 60 || (h == 24 && (mi || s)))
+		return 0;
+	/* A leap second is read as :59, keeping the day, hour and minute
+	 * the source wrote; POSIX time has no :60 to give it. */
+	if (s == 60)
+		s = 59;
+	if (d->zone == Z_NONE)
+		fl |= DATE_NO_ZONE;
+	else if (d->zone == Z_GUESSED)
+		fl |= DATE_ZONE_GUESSED;
+	int64_t v = days * 86400 + h * 3600 + mi * 60 + s - d->off * 60;
+	if (v > 253402300799LL) /* 9999-12-31T23:59:59Z */
+		return 0;
+	*t = v;
+	if (how)
+		*how = fl;
+	return 1;
+}
+
+int date_parse_how(const char *s, int64_t *t, unsigned *how)
+{
+	struct dt d = {
+		.y = UNSET, .mo = UNSET, .d = UNSET, .yd = UNSET,
+		.wk = UNSET, .wd = UNSET,
+		.h = UNSET, .mi = UNSET, .s = UNSET,
+	};
+	if (!s || !scan((const unsigned char *)s, &d))
+		return 0;
+	return finish(&d, t, how);
+}
+
 int date_parse(const char *s, int64_t *t)
 {
-	(void)s;
-	(void)t;
-	return 0;
+	return date_parse_how(s, t, NULL);
 }
 
 int date_parse_cli(const char *s, int64_t now, int64_t *t)
 {
-	(void)s;
-	(void)now;
-	(void)t;
-	return 0;
+	const unsigned char *p = (const unsigned char *)s;
+	if (!p)
+		return 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const unsigned char *q = p;
+	int n, v = num(&q, &n);
+	if (n >= 1 && n <= 6 && *q) {
+		static const char units[] = "smhdw";
+		static const int64_t secs[] = {1, 60, 3600, 86400, 604800};
+		const char *u = strchr(units, *q);
+		if (u) {
+			q++;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q)
+				return 0;
+			*t = now - (int64_t)v * secs[u - units];
+			return 1;
+		}
+	}
+	/* Absolute dates must start as RFC 3339 does, so a typo such as
+	 * "7x" or "yesterday" is a usage error, not some guessed date. */
+	if (n != 4 || *q != '-' || !isdig(q[1]))
+		return 0;
+	return date_parse((const char *)p, t);
 }
