@@ -118,7 +118,7 @@ conformance: warta
 	fi
 
 bench: warta build/deps-check.ok
-	@PYTHON=$(PYTHON) sh tests/bench/run.sh ./warta
+	@PYTHON=$(PYTHON) sh tests/bench/run.sh ./warta $(BENCH)
 
 install: warta
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
