@@ -17,6 +17,7 @@ Python 3 standard library only.
 import argparse
 import builtins
 import concurrent.futures
+import fcntl
 import fnmatch
 import glob
 import json
@@ -26,9 +27,11 @@ import shlex
 import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 import traceback
@@ -59,9 +62,9 @@ SCRUB = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
          "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 STEPS = {"run", "sh", "stdin", "stdin-file", "spawn", "wait", "signal",
-         "sleep", "env", "unset", "timeout"}
+         "sleep", "env", "unset", "timeout", "tty"}
 EXPECTS = {"exit", "stdout-has", "stdout-lacks", "stderr-has",
-           "stderr-lacks", "stdout-re", "stderr-re", "stdout-is",
+           "stderr-lacks", "stdout-re", "stderr-re", "stdout-is", "stderr-is",
            "stdout-empty", "stderr-empty", "stderr-lines", "stdout-lines",
            "json", "sql", "file-mode", "requests", "request-header",
            "request-lacks-header"}
@@ -107,6 +110,7 @@ class Case:
         self.desc = None
         self.requires = []
         self.nosanitizer = False
+        self.own_server = False
         self.routes = []        # (line, path, [(line, option, arg)])
         self.steps = []         # (line, directive, arg)
         self.error = None       # CaseError: malformed case
@@ -136,6 +140,8 @@ class Case:
                 self.requires.extend(arg.split())
             elif word == "nosanitizer":
                 self.nosanitizer = True
+            elif word == "own-server":
+                self.own_server = True
             elif word == "route":
                 cur = (n, arg.strip() or "/", [])
                 self.routes.append(cur)
@@ -167,6 +173,7 @@ class Ran:
         self.deadline = 0.0
         self.signalled = set()
         self.timed_out = False
+        self.tty = None           # (which, drain thread)
 
     def command_line(self):
         return " ".join(shlex.quote(a) for a in self.argv)
@@ -179,6 +186,14 @@ class Runner:
         self.case = case
         self.opts = opts
         self.srv = srv
+        self.own = None
+        self.key = case.name
+        if case.own_server:
+            # Listeners of its own, paths from the root: for what must
+            # live at /feed/ or /?feed=rss2 of a host.
+            self.own = self.srv = testserver.TestServer(
+                prefix_mode=False).start()
+            self.key = ""
         self.pybin = pybin
         self.tmp = tempfile.mkdtemp(prefix="warta-%s-" % case.name)
         self.hdir = os.path.join(self.tmp, ".harness")
@@ -190,10 +205,11 @@ class Runner:
             "fixtures": os.path.join(TESTS, "fixtures"), "root": ROOT,
             "tests": TESTS, "name": case.name,
         }
-        self.subs.update(srv.bases(case.name))
+        self.subs.update(self.srv.bases(self.key))
         self.env = self._base_env()
         self.timeout = DEFAULT_TIMEOUT
         self.stdin = None
+        self.tty = None
         self.last = None
         self.spawned = {}
         self.nout = 0
@@ -239,7 +255,7 @@ class Runner:
             except testserver.RouteError as e:
                 raise CaseError(line, "route %s: %s" % (path, e))
             routes.setdefault(r.path, []).append(r)
-        self.srv.add_case(self.case.name, routes)
+        self.srv.add_case(self.key, routes)
 
     # --- running ---
     def run(self):
@@ -253,7 +269,9 @@ class Runner:
             if r.proc and r.proc.poll() is None:
                 self._killpg(r.proc)
                 r.proc.wait()
-        self.srv.remove_case(self.case.name)
+        self.srv.remove_case(self.key)
+        if self.own:
+            self.own.stop()
 
     def _killpg(self, proc):
         try:
@@ -291,11 +309,23 @@ class Runner:
                 f.write(self.stdin)
             stdin = open(p, "rb")
             self.stdin = None
+        tty, self.tty = self.tty, None
+        slave = None
         with open(r.out_path, "wb") as out, open(r.err_path, "wb") as err:
+            outs = {"stdout": out, "stderr": err}
+            if tty:
+                master, slave = self._pty()
+                sink = out if tty in ("stdout", "both") else err
+                r.tty = (tty, threading.Thread(
+                    target=self._drain, args=(master, sink.name),
+                    daemon=True))
+                for k in ("stdout", "stderr") if tty == "both" else (tty,):
+                    outs[k] = slave
             try:
-                r.proc = subprocess.Popen(argv, stdin=stdin, stdout=out,
-                                          stderr=err, env=self.env,
-                                          cwd=self.tmp,
+                r.proc = subprocess.Popen(argv, stdin=stdin,
+                                          stdout=outs["stdout"],
+                                          stderr=outs["stderr"],
+                                          env=self.env, cwd=self.tmp,
                                           start_new_session=True)
             except OSError as e:
                 raise CaseError(line, "cannot run %s: %s" % (argv[0],
@@ -303,9 +333,37 @@ class Runner:
             finally:
                 if stdin is not subprocess.DEVNULL:
                     stdin.close()
+                if slave is not None:
+                    os.close(slave)
+        if tty:
+            r.tty[1].start()
         r.start = time.monotonic()
         r.deadline = r.start + self.timeout
         return r
+
+    def _pty(self):
+        """A terminal of 80x24 that passes output through untouched (no
+        \n -> \r\n), so what a program prints is what a case sees."""
+        master, slave = os.openpty()
+        attrs = termios.tcgetattr(slave)
+        attrs[1] &= ~termios.OPOST
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", 24, 80, 0, 0))
+        return master, slave
+
+    @staticmethod
+    def _drain(master, path):
+        with open(path, "ab") as f:
+            while True:
+                try:
+                    b = os.read(master, 65536)
+                except OSError:  # EIO: every writer has closed it
+                    break
+                if not b:
+                    break
+                f.write(b)
+        os.close(master)
 
     def _finish(self, r):
         left = max(0.0, r.deadline - time.monotonic())
@@ -318,6 +376,8 @@ class Runner:
         r.elapsed = time.monotonic() - r.start
         # Nothing a command started may outlive it.
         self._killpg(r.proc)
+        if r.tty:
+            r.tty[1].join(5)
         rc = r.proc.returncode
         r.rc = 128 - rc if rc < 0 else rc
         r.signal = -rc if rc < 0 else None
@@ -325,6 +385,8 @@ class Runner:
             r.stdout = f.read().decode("utf-8", "replace")
         with open(r.err_path, "rb") as f:
             r.stderr = f.read().decode("utf-8", "replace")
+        if r.tty and r.tty[0] == "both":
+            r.stderr = r.stdout
         self.last = r
         if self.opts.verbose:
             self._trace(r)
@@ -432,6 +494,12 @@ class Runner:
         except OSError as e:
             raise CaseError(line, "cannot read %s: %s" % (p, e.strerror))
 
+    def do_tty(self, line, arg):
+        which = arg.strip() or "stderr"
+        if which not in ("stdout", "stderr", "both"):
+            raise CaseError(line, "tty wants stdout, stderr or both")
+        self.tty = which
+
     def do_env(self, line, arg):
         k, sep, v = arg.partition("=")
         if not sep or not k.strip():
@@ -524,6 +592,12 @@ class Runner:
         want = unescape(self.subst(arg))
         if r.stdout != want:
             self._fail(line, "stdout %s" % short(want), short(r.stdout), r)
+
+    def do_stderr_is(self, line, arg):
+        r = self._last(line)
+        want = unescape(self.subst(arg))
+        if r.stderr != want:
+            self._fail(line, "stderr %s" % short(want), short(r.stderr), r)
 
     def _empty(self, line, which):
         r = self._last(line)
@@ -620,13 +694,13 @@ class Runner:
             self._fail(line, "%s with mode %04o" % (p, want), "%04o" % mode)
 
     def _reqs(self, path):
-        reqs = self.srv.requests(self.case.name)
+        reqs = self.srv.requests(self.key)
         if path == "*":
             return reqs
         return [q for q in reqs if q.path == path]
 
     def _log_details(self):
-        reqs = self.srv.requests(self.case.name)
+        reqs = self.srv.requests(self.key)
         d = [("requests", "%s %s" % (q.method, q.path)) for q in reqs[-15:]]
         return d or [("requests", "(none)")]
 

@@ -702,8 +702,15 @@ class TestServer:
         return self
 
     def stop(self):
+        # Each listener notices the shutdown at its next poll: wait for
+        # them all at once, not one after the other.
+        ts = [threading.Thread(target=srv.shutdown)
+              for srv in self.servers.values()]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
         for srv in self.servers.values():
-            srv.shutdown()
             srv.server_close()
 
     def base(self, listener, case=""):
