@@ -146,6 +146,7 @@ class Route:
         self.status = 200
         self.headers = []            # [(name, value)]
         self.body = None             # bytes, or None
+        self.body_path = None        # body-file, read at each request
         self.body_size = None        # total size of a streamed body
         self.filler = DEFAULT_FILLER
         self.body_end = b""
@@ -186,9 +187,19 @@ class Route:
             self.headers.append(("Content-Type", arg.strip()))
         elif name == "body":
             self.body = unescape(arg).encode("utf-8")
+            self.body_path = None
         elif name == "body-file":
-            self.body = self._file(arg.strip())
+            # A relative path is a fixture and must be there now; an
+            # absolute one may be made by a step before it is asked for.
+            p = arg.strip()
+            if not os.path.isabs(p):
+                p = os.path.join(self.base_dir, p)
+                if not os.path.isfile(p):
+                    raise RouteError("no file %s" % p)
+            self.body_path = p
+            self.body = None
         elif name == "body-template":
+            self.body_path = None
             self.body = subst(self._file(arg.strip()).decode(
                 "utf-8", "surrogateescape")).encode("utf-8",
                                                     "surrogateescape")
@@ -254,47 +265,44 @@ class Route:
 
     def prepare(self):
         """Check the options fit together; compress what must be."""
-        if self.gzip_bomb is not None and (self.body is not None
-                                           or self.body_size is not None):
+        if self.gzip_bomb is not None and (
+                self.body is not None or self.body_path is not None
+                or self.body_size is not None):
             raise RouteError("gzip-bomb is a body of its own; drop body*")
-        if self.gzip and self.body_size is None and self.body is not None:
-            c = zlib.compressobj(6, zlib.DEFLATED, 31)
-            self.body = c.compress(self.body) + c.flush()
+        if (self.gzip and self.body_size is None and self.body is not None
+                and self.body_path is None):
+            self.body = _gzip(self.body)
         return self
 
     # --- the body as it goes on the wire ---
-    def content_length(self):
-        """The body's real size, or None when it is only known at the end
-        (a streamed gzip)."""
+    def answer(self):
+        """(length, pieces) of the body for one request; length is None
+        when only the end tells (a streamed gzip). A body-file is read
+        now, not when the case was set up, so a file a step made can be
+        served, and a big one is never held. OSError when it is gone."""
         if self.gzip_bomb is not None:
-            return len(_bomb_head()) + _bomb_len(self.gzip_bomb)
-        if self.body_size is not None:
-            return None if self.gzip else self.body_size
-        return len(self.body or b"")
-
-    def chunks(self):
-        """The body (after gzip, before chunked framing), piece by piece."""
-        if self.gzip_bomb is not None:
-            yield from _bomb(self.gzip_bomb)
-            return
+            return (len(_bomb_head()) + _bomb_len(self.gzip_bomb),
+                    _bomb(self.gzip_bomb))
+        body = self.body
+        if self.body_path is not None:
+            if self.body_size is None and not self.gzip:
+                f = open(self.body_path, "rb")
+                return os.fstat(f.fileno()).st_size, _file_pieces(f)
+            with open(self.body_path, "rb") as f:
+                body = f.read()
+            if self.gzip and self.body_size is None:
+                body = _gzip(body)
         if self.body_size is None:
-            if self.body:
-                for i in range(0, len(self.body), CHUNK):
-                    yield self.body[i:i + CHUNK]
-            return
-        gen = self._filled()
+            body = body or b""
+            return len(body), (body[i:i + CHUNK]
+                               for i in range(0, len(body), CHUNK))
+        gen = self._filled(body)
         if not self.gzip:
-            yield from gen
-            return
-        c = zlib.compressobj(6, zlib.DEFLATED, 31)
-        for piece in gen:
-            out = c.compress(piece)
-            if out:
-                yield out
-        yield c.flush()
+            return self.body_size, gen
+        return None, _gzip_stream(gen)
 
-    def _filled(self):
-        head = self.body or b""
+    def _filled(self, head):
+        head = head or b""
         tail = self.body_end
         n = max(0, self.body_size - len(head) - len(tail))
         if head:
@@ -309,6 +317,29 @@ class Route:
             off += k
         if tail and len(head) + len(tail) <= self.body_size:
             yield tail
+
+
+def _gzip(data):
+    c = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return c.compress(data) + c.flush()
+
+
+def _gzip_stream(gen):
+    c = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for piece in gen:
+        out = c.compress(piece)
+        if out:
+            yield out
+    yield c.flush()
+
+
+def _file_pieces(f):
+    with f:
+        while True:
+            b = f.read(CHUNK)
+            if not b:
+                return
+            yield b
 
 
 _BOMB_UNIT = 1 << 20
@@ -543,7 +574,13 @@ class Handler(BaseHTTPRequestHandler):
         status = 304 if self._not_modified(route) else route.status
         bodyless = (self.command == "HEAD" or status in (204, 304)
                     or 100 <= status < 200)
-        length = route.content_length()
+        try:
+            length, pieces = route.answer()
+        except OSError as e:
+            top.count(500, 0)
+            return self._simple(500, ("test server: cannot read %s: %s\n"
+                                      % (route.body_path, e.strerror))
+                                .encode())
         closing = (route.close or route.no_length or route.cut_after
                    is not None or route.reset_after is not None
                    or route.length is not None)
@@ -578,10 +615,10 @@ class Handler(BaseHTTPRequestHandler):
         if bodyless:
             top.count(status, 0)
             return
-        self._send_body(route, chunked and route.length is None
+        self._send_body(route, pieces, chunked and route.length is None
                         and not route.no_length, status)
 
-    def _send_body(self, route, chunked, status):
+    def _send_body(self, route, body, chunked, status):
         top = self.server.top
         limit = route.cut_after
         if route.reset_after is not None:
@@ -590,7 +627,7 @@ class Handler(BaseHTTPRequestHandler):
         start = time.monotonic()
 
         def pieces():
-            for c in route.chunks():
+            for c in body:
                 if not c:
                     continue
                 if chunked:
