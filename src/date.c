@@ -71,7 +71,7 @@ struct dt {
 	int yd;          /* ordinal day (2003-335) */
 	int wk, wd;      /* ISO week date (2004-W53-6) */
 	int h, mi, s;    /* time of day */
-	int mer;         /* 'a' or 'p' for am/pm, else 0 */
+	int mer;         /* am/pm or an Indonesian part of the day, or 0 */
 	int off;         /* minutes east of UTC */
 	int zone;        /* Z_NONE, Z_NAMED, Z_NUMERIC, Z_GUESSED */
 	int partial;     /* YYYY-MM: day 1 */
@@ -131,6 +131,15 @@ static int num(const unsigned char **pp, int *len)
 	}
 	*pp = p;
 	*len = n;
+	return v;
+}
+
+/* The value of n digits known to be there. */
+static int digits(const unsigned char *p, int n)
+{
+	int v = 0;
+	while (n--)
+		v = v * 10 + (*p++ - '0');
 	return v;
 }
 
@@ -212,6 +221,19 @@ static int offset(const unsigned char **pp, struct dt *d, int invert)
 	return 1;
 }
 
+/* Letters packed into one integer, so that a lookup is a switch. */
+#define K2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
+#define K3(a, b, c) (K2(a, b) | (uint32_t)(c) << 16)
+#define K4(a, b, c, d) (K3(a, b, c) | (uint32_t)(d) << 24)
+
+static uint32_t key(const char *w, int n)
+{
+	uint32_t k = 0;
+	for (int i = n < 4 ? n - 1 : 3; i >= 0; i--)
+		k = k << 8 | (unsigned char)w[i];
+	return k;
+}
+
 /*
  * Zone names, in minutes east of UTC. RFC 822's own (UT, GMT, Z, the
  * North American ones and the military letters, below), the 2-letter
@@ -223,35 +245,116 @@ static int offset(const unsigned char **pp, struct dt *d, int invert)
  * India. Unknown names in the zone's place are read as UTC (feedparser
  * does the same) and flagged DATE_ZONE_GUESSED.
  */
-static const struct zone {
-	char name[5];
-	short min;
-} zones[] = {
-	{"ut", 0}, {"utc", 0}, {"gmt", 0}, {"uct", 0}, {"wet", 0},
-	{"wib", 420}, {"wita", 480}, {"wit", 540},
-	{"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300},
-	{"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420},
-	{"ast", -240}, {"adt", -180}, {"at", -240}, {"et", -300},
-	{"ct", -360}, {"mt", -420}, {"pt", -480}, {"nst", -210},
-	{"ndt", -150}, {"akst", -540}, {"akdt", -480}, {"hst", -600},
-	{"met", 60}, {"mest", 120}, {"cet", 60}, {"cest", 120},
-	{"eet", 120}, {"eest", 180}, {"west", 60}, {"bst", 60},
-	{"msk", 180}, {"sast", 120}, {"ist", 330}, {"pkt", 300},
-	{"ict", 420}, {"myt", 480}, {"sgt", 480},
-	{"hkt", 480}, {"pht", 480}, {"awst", 480}, {"jst", 540},
-	{"kst", 540}, {"acst", 570}, {"acdt", 630}, {"aest", 600},
-	{"aedt", 660}, {"nzst", 720}, {"nzdt", 780},
-};
-
 static int zone_lookup(const char *w, int n, int *min)
 {
 	if (n < 2 || n > 4)
 		return 0;
-	for (size_t i = 0; i < sizeof zones / sizeof *zones; i++)
-		if (zones[i].name[n] == 0 && memcmp(zones[i].name, w, n) == 0) {
-			*min = zones[i].min;
-			return 1;
-		}
+	switch (key(w, n)) {
+	case K3('h', 's', 't'):
+		*min = -600;
+		return 1;
+	case K4('a', 'k', 's', 't'):
+		*min = -540;
+		return 1;
+	case K3('p', 's', 't'):
+	case K2('p', 't'):
+	case K4('a', 'k', 'd', 't'):
+		*min = -480;
+		return 1;
+	case K3('m', 's', 't'):
+	case K3('p', 'd', 't'):
+	case K2('m', 't'):
+		*min = -420;
+		return 1;
+	case K3('c', 's', 't'):
+	case K3('m', 'd', 't'):
+	case K2('c', 't'):
+		*min = -360;
+		return 1;
+	case K3('e', 's', 't'):
+	case K3('c', 'd', 't'):
+	case K2('e', 't'):
+		*min = -300;
+		return 1;
+	case K3('e', 'd', 't'):
+	case K3('a', 's', 't'):
+	case K2('a', 't'):
+		*min = -240;
+		return 1;
+	case K3('n', 's', 't'):
+		*min = -210;
+		return 1;
+	case K3('a', 'd', 't'):
+		*min = -180;
+		return 1;
+	case K3('n', 'd', 't'):
+		*min = -150;
+		return 1;
+	case K2('u', 't'):
+	case K3('u', 't', 'c'):
+	case K3('g', 'm', 't'):
+	case K3('u', 'c', 't'):
+	case K3('w', 'e', 't'):
+		*min = 0;
+		return 1;
+	case K3('m', 'e', 't'):
+	case K3('c', 'e', 't'):
+	case K4('w', 'e', 's', 't'):
+	case K3('b', 's', 't'):
+		*min = 60;
+		return 1;
+	case K4('m', 'e', 's', 't'):
+	case K4('c', 'e', 's', 't'):
+	case K3('e', 'e', 't'):
+	case K4('s', 'a', 's', 't'):
+		*min = 120;
+		return 1;
+	case K4('e', 'e', 's', 't'):
+	case K3('m', 's', 'k'):
+		*min = 180;
+		return 1;
+	case K3('p', 'k', 't'):
+		*min = 300;
+		return 1;
+	case K3('i', 's', 't'):
+		*min = 330;
+		return 1;
+	case K3('w', 'i', 'b'):
+	case K3('i', 'c', 't'):
+		*min = 420;
+		return 1;
+	case K4('w', 'i', 't', 'a'):
+	case K3('m', 'y', 't'):
+	case K3('s', 'g', 't'):
+	case K3('h', 'k', 't'):
+	case K3('p', 'h', 't'):
+	case K4('a', 'w', 's', 't'):
+		*min = 480;
+		return 1;
+	case K3('w', 'i', 't'):
+	case K3('j', 's', 't'):
+	case K3('k', 's', 't'):
+		*min = 540;
+		return 1;
+	case K4('a', 'c', 's', 't'):
+		*min = 570;
+		return 1;
+	case K4('a', 'e', 's', 't'):
+		*min = 600;
+		return 1;
+	case K4('a', 'c', 'd', 't'):
+		*min = 630;
+		return 1;
+	case K4('a', 'e', 'd', 't'):
+		*min = 660;
+		return 1;
+	case K4('n', 'z', 's', 't'):
+		*min = 720;
+		return 1;
+	case K4('n', 'z', 'd', 't'):
+		*min = 780;
+		return 1;
+	}
 	return 0;
 }
 
@@ -277,36 +380,66 @@ static int military(int c, int *min)
  * "January", "Sept", "Juni", "Desember", "Pebruari" and "Nopember" all
  * match; then the Indonesian abbreviations that differ from English
  * (Mei, Agu/Agt/Ags, Okt, Des, Peb, Nop) and German's Dez. */
-static const char months3[][4] = {
-	"jan", "feb", "mar", "apr", "may", "jun",
-	"jul", "aug", "sep", "oct", "nov", "dec",
-	"mei", "agu", "agt", "ags", "okt", "des", "peb", "nop", "dez",
-};
-static const unsigned char months3_val[] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-	5, 8, 8, 8, 10, 12, 2, 11, 12,
-};
+static int month3(const char *w)
+{
+	switch (key(w, 3)) {
+	case K3('j', 'a', 'n'): return 1;
+	case K3('f', 'e', 'b'): case K3('p', 'e', 'b'): return 2;
+	case K3('m', 'a', 'r'): return 3;
+	case K3('a', 'p', 'r'): return 4;
+	case K3('m', 'a', 'y'): case K3('m', 'e', 'i'): return 5;
+	case K3('j', 'u', 'n'): return 6;
+	case K3('j', 'u', 'l'): return 7;
+	case K3('a', 'u', 'g'): case K3('a', 'g', 'u'):
+	case K3('a', 'g', 't'): case K3('a', 'g', 's'): return 8;
+	case K3('s', 'e', 'p'): return 9;
+	case K3('o', 'c', 't'): case K3('o', 'k', 't'): return 10;
+	case K3('n', 'o', 'v'): case K3('n', 'o', 'p'): return 11;
+	case K3('d', 'e', 'c'): case K3('d', 'e', 's'):
+	case K3('d', 'e', 'z'): return 12;
+	}
+	return 0;
+}
 
 /* Day names by their first three letters: English (so "Tues", "Thurs"
  * match) and Indonesian (Senin, Selasa, Rabu, Kamis, Jumat/Jum'at, Sabtu,
  * Minggu, Ahad). */
-static const char days3[][4] = {
-	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
-	"sen", "sel", "rab", "kam", "jum", "sab", "min", "aha",
-};
+static int day3(const char *w)
+{
+	switch (key(w, 3)) {
+	case K3('m', 'o', 'n'): case K3('t', 'u', 'e'): case K3('w', 'e', 'd'):
+	case K3('t', 'h', 'u'): case K3('f', 'r', 'i'): case K3('s', 'a', 't'):
+	case K3('s', 'u', 'n'):
+	case K3('s', 'e', 'n'): case K3('s', 'e', 'l'): case K3('r', 'a', 'b'):
+	case K3('k', 'a', 'm'): case K3('j', 'u', 'm'): case K3('s', 'a', 'b'):
+	case K3('m', 'i', 'n'): case K3('a', 'h', 'a'):
+		return 1;
+	}
+	return 0;
+}
 
 /* Words that carry no date: "2 Des 2025 pukul 10.30", "December 2, 2025
  * at 10:30 am" (WordPress's default), ordinal suffixes ("5th"). */
-static const char fillers[][8] = {
-	"pukul", "pkl", "jam", "tanggal", "tgl", "st", "nd", "rd", "th",
-};
-
-static int in3(const char (*tab)[4], size_t n, const char *w)
+static int filler(const char *w, int n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (tab[i][0] == w[0] && tab[i][1] == w[1] && tab[i][2] == w[2])
-			return (int)i;
-	return -1;
+	switch (n) {
+	case 2:
+		switch (key(w, 2)) {
+		case K2('s', 't'): case K2('n', 'd'): case K2('r', 'd'):
+		case K2('t', 'h'):
+			return 1;
+		}
+		return 0;
+	case 3:
+		return key(w, 3) == K3('p', 'k', 'l') ||
+		       key(w, 3) == K3('j', 'a', 'm') ||
+		       key(w, 3) == K3('t', 'g', 'l');
+	case 5:
+		return !memcmp(w, "pukul", 5);
+	case 7:
+		return !memcmp(w, "tanggal", 7);
+	}
+	return 0;
 }
 
 /* A word: ASCII letters, lowered, with the apostrophes of "Jum'at" and
@@ -339,9 +472,45 @@ static int read_word(const unsigned char **pp, char w[16])
 	return bad || n > 15 ? -1 : n;
 }
 
+/* The tz database's names of Indonesia's zones, after "Asia" at the '/'
+ * at *pp: Java and PHP print them ("…+07:00[Asia/Jakarta]"). */
+static int iana(const unsigned char **pp, int *min)
+{
+	const unsigned char *p = *pp + 1;
+	char w[16];
+	int n = read_word(&p, w);
+	if ((n == 7 && !memcmp(w, "jakarta", 7)) ||
+	    (n == 9 && !memcmp(w, "pontianak", 9)))
+		*min = 420;
+	else if (n == 8 && !memcmp(w, "makassar", 8))
+		*min = 480;
+	else if (n == 8 && !memcmp(w, "jayapura", 8))
+		*min = 540;
+	else
+		return 0;
+	*pp = p;
+	return 1;
+}
+
+/* Indonesian parts of the day, which 12-hour times carry ("7.30 malam"
+ * is 19:30): pagi (morning), siang (midday), sore (afternoon), malam
+ * (night). Returns the code finish() reads, or 0. */
+static int daypart(const char *w, int n)
+{
+	if (n == 4 && !memcmp(w, "pagi", 4))
+		return 'g';
+	if (n == 5 && !memcmp(w, "siang", 5))
+		return 'i';
+	if (n == 4 && !memcmp(w, "sore", 4))
+		return 'o';
+	if (n == 5 && !memcmp(w, "malam", 5))
+		return 'l';
+	return 0;
+}
+
 static void set_zone_name(struct dt *d, int min)
 {
-	if (d->zone == Z_NONE) {
+	if (d->zone == Z_NONE || d->zone == Z_GUESSED) {
 		d->off = min;
 		d->zone = Z_NAMED;
 	}
@@ -373,10 +542,12 @@ static int word(const unsigned char **pp, struct dt *d)
 		n = 2;
 		w[1] = 'm';
 	}
-	if (n == 2 && (w[0] == 'a' || w[0] == 'p') && w[1] == 'm') {
+	int mer = n == 2 && (w[0] == 'a' || w[0] == 'p') && w[1] == 'm' ? w[0]
+	          : daypart(w, n);
+	if (mer) {
 		if (d->mer || !have_time)
 			return 0;
-		d->mer = w[0];
+		d->mer = mer;
 		return 1;
 	}
 	if (n == 1) {
@@ -389,6 +560,13 @@ static int word(const unsigned char **pp, struct dt *d)
 	if (n == 3 && !memcmp(w, "etc", 3) && *p == '/' && isalph(p[1])) {
 		*pp = p + 1;
 		d->etc = 1;
+		return 1;
+	}
+	if (n == 4 && !memcmp(w, "asia", 4) && *p == '/') {
+		if (!iana(pp, &min))
+			return 0;
+		d->tokens++;
+		set_zone_name(d, min);
 		return 1;
 	}
 	if (zone_lookup(w, n, &min)) {
@@ -405,19 +583,18 @@ static int word(const unsigned char **pp, struct dt *d)
 		set_zone_name(d, min);
 		return 1;
 	}
-	for (size_t i = 0; n < 8 && i < sizeof fillers / sizeof *fillers; i++)
-		if (!memcmp(fillers[i], w, (size_t)n) && fillers[i][n] == 0)
-			return 1;
+	if (filler(w, n))
+		return 1;
 	if (n >= 3) {
-		int i = in3(months3, sizeof months3 / sizeof *months3, w);
-		if (i >= 0) {
+		int m = month3(w);
+		if (m) {
 			if (d->mo != UNSET || d->yd != UNSET || d->wk != UNSET)
 				return 0;
-			d->mo = months3_val[i];
+			d->mo = m;
 			d->tokens++;
 			return 1;
 		}
-		if (in3(days3, sizeof days3 / sizeof *days3, w) >= 0) {
+		if (day3(w)) {
 			d->tokens++;
 			return 1;
 		}
@@ -449,6 +626,17 @@ static int number(const unsigned char **pp, struct dt *d)
 		                 : set_time(d, a / 100, a % 100, 0);
 		*pp = skip_fraction(p);
 		return ok;
+	}
+	/* ISO 8601 basic date and time in one run: 20031231101455,
+	 * 200312311014. */
+	if (la == 14 || la == 12) {
+		const unsigned char *z = *pp;
+		*pp = p;
+		if (!set_date(d, digits(z, 4), digits(z + 4, 2),
+		              digits(z + 6, 2)))
+			return 0;
+		return set_time(d, digits(z + 8, 2), digits(z + 10, 2),
+		                la == 14 ? digits(z + 12, 2) : UNSET);
 	}
 	/* ISO 8601 basic date: 20031231, ordinal 2003335. */
 	if (la == 8) {
@@ -591,14 +779,15 @@ static int number(const unsigned char **pp, struct dt *d)
 	return 0;
 }
 
-/* "(WIB)", "(Central European Summer Time)": an RFC 822 comment. A lone
- * zone name inside is used when no zone came before; other comments are
- * skipped. Parentheses around digits ("Senin (1/12/2025)") are just
- * punctuation. */
-static const unsigned char *paren(const unsigned char *p, struct dt *d)
+/* "(WIB)", "(Central European Summer Time)", "[Asia/Jakarta]": an RFC 822
+ * comment, or Java's zone id. A lone zone name inside is used when no zone
+ * came before; other comments are skipped. Brackets around digits
+ * ("Senin (1/12/2025)") are just punctuation. */
+static const unsigned char *comment(const unsigned char *p, struct dt *d)
 {
+	unsigned close = *p == '(' ? ')' : ']';
 	const unsigned char *q = p + 1, *end;
-	while (*q && *q != ')') {
+	while (*q && *q != close) {
 		if (isdig(*q))
 			return p + 1;
 		q++;
@@ -608,11 +797,17 @@ static const unsigned char *paren(const unsigned char *p, struct dt *d)
 	while (space_len(q))
 		q += space_len(q);
 	char w[16];
-	int n = read_word(&q, w), min;
+	int n = read_word(&q, w), min, ok;
+	if (n == 4 && !memcmp(w, "asia", 4) && *q == '/')
+		ok = iana(&q, &min);
+	else
+		ok = zone_lookup(w, n, &min);
 	while (space_len(q))
 		q += space_len(q);
-	if (n > 0 && *q == ')' && zone_lookup(w, n, &min))
+	if (ok && *q == close)
 		set_zone_name(d, min);
+	else if (!ok && *q == '/' && d->zone == Z_NONE)
+		d->zone = Z_GUESSED; /* [Europe/London]: a zone we lack */
 	return end;
 }
 
@@ -649,10 +844,11 @@ static int scan(const unsigned char *p, struct dt *d)
 			p++;
 			continue;
 		case '(':
-			p = paren(p, d);
+		case '[':
+			p = comment(p, d);
 			continue;
 		case ',': case ';': case '.': case '/': case '|': case '@':
-		case ')': case '[': case ']': case '\'': case '"':
+		case ')': case ']': case '\'': case '"':
 			p++;
 			continue;
 		default:
@@ -729,10 +925,32 @@ static int finish(struct dt *d, int64_t *t, unsigned *how)
 	}
 	if (s == UNSET)
 		s = 0;
-	if (d->mer) {
+	switch (d->mer) {
+	case 'a': case 'p':
 		if (h < 1 || h > 12)
 			return 0;
 		h = h % 12 + (d->mer == 'p' ? 12 : 0);
+		break;
+	/* Indonesian writers mix the two clocks ("19.00 malam"): an hour
+	 * past 12 stands as written. */
+	case 'g': /* pagi: 12 pagi is midnight */
+		if (h == 12)
+			h = 0;
+		break;
+	case 'i': /* siang, 11:00–15:00: "siang 1.00" is 13:00 */
+		if (h < 11)
+			h += 12;
+		break;
+	case 'o': /* sore, 15:00–18:00 */
+		if (h < 12)
+			h += 12;
+		break;
+	case 'l': /* malam, 18:00 into the small hours */
+		if (h >= 6 && h < 12)
+			h += 12;
+		else if (h == 12)
+			h = 0;
+		break;
 	}
 	/* 24:00:00 is the end of the day, i.e. the next midnight. */
 	if (h > 24 || mi > 59 || s > 60 || (h == 24 && (mi || s)))
@@ -746,7 +964,9 @@ static int finish(struct dt *d, int64_t *t, unsigned *how)
 	else if (d->zone == Z_GUESSED)
 		fl |= DATE_ZONE_GUESSED;
 	int64_t v = days * 86400 + h * 3600 + mi * 60 + s - d->off * 60;
-	if (v > 253402300799LL) /* 9999-12-31T23:59:59Z */
+	/* In [1000-01-01T00:00:00Z, 9999-12-31T23:59:59Z], so that what
+	 * date_rfc3339 writes reads back the same. */
+	if (v < -30610224000LL || v > 253402300799LL)
 		return 0;
 	*t = v;
 	if (how)

@@ -14,17 +14,23 @@
  *    WIB +07:00, WITA +08:00, WIT +09:00;
  *  - RFC 3339 / ISO 8601 / W3CDTF: YYYY, YYYY-MM, YYYY-MM-DD, with a time
  *    after T or a space, with or without seconds, fractions dropped,
- *    basic format (20031231T101455Z), ordinal (2003-335) and week dates
- *    (2004-W53-6); perforce's 2006/09/15;
+ *    basic format (20031231T101455Z, 20031231101455), ordinal (2003-335)
+ *    and week dates (2004-W53-6); perforce's 2006/09/15; Java's
+ *    "[Asia/Jakarta]" (and Asia/Makassar, Asia/Jayapura, Asia/Pontianak);
  *  - Indonesian day and month names (Senin … Minggu/Ahad, Januari …
  *    Desember, Pebruari, Nopember, Agu/Agt/Ags, Okt, Des …), "pukul 10.30",
  *    day-first numeric dates (02/12/2025, 2.12.2025, read month-first
- *    only when day-first cannot be right: 12/31/2025);
- *  - "December 2, 2025 at 10:30 am" (WordPress's default), am/pm.
- * A date without a zone is read as UTC; without a time, as 00:00:00.
- * A leap second (:60) is read as :59. Years must be 1000–9999 (year 1 is
- * a "no date" sentinel, not news) and the result at most
- * 9999-12-31T23:59:59Z. Anything not understood fails the whole date.
+ *    only when day-first cannot be right: 12/31/2025; with dots, a.b.c
+ *    is a date only when an end has 4 digits, so 10.30.15 is a time);
+ *  - "December 2, 2025 at 10:30 am" (WordPress's default), am/pm, and
+ *    Indonesian 12-hour times: "7.30 pagi/siang/sore/malam".
+ * A date without a zone is read as UTC; without a time, as 00:00:00; an
+ * unknown short name where the zone goes, as UTC (feedparser does too).
+ * A leap second (:60) is read as :59. The result must lie within
+ * 1000-01-01T00:00:00Z … 9999-12-31T23:59:59Z (year 1 and 0000-00-00 are
+ * "no date" sentinels, not news). Not read: ISO 8601's obsolete 2-digit
+ * year forms (031231, -0312), Unix timestamps, non-ASCII month names
+ * other than the above. Anything not understood fails the whole date.
  *
  * It returns 1 and sets *t on success, 0 when the string is not a date it
  * can read (then *t is untouched). It allocates nothing, keeps no state,
