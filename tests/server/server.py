@@ -148,6 +148,8 @@ class Route:
         self.delay = 0.0
         self.trickle = None
         self.cut_after = None
+        self.hang_after = None
+        self.trickle_head = None
         self.reset_after = None
         self.no_length = False
         self.length = None
@@ -224,6 +226,13 @@ class Route:
             self.trickle = _int(arg, "trickle")
             if self.trickle == 0:
                 raise RouteError("trickle wants at least 1 byte a second")
+        elif name == "trickle-head":
+            self.trickle_head = _int(arg, "trickle-head")
+            if self.trickle_head == 0:
+                raise RouteError("trickle-head wants at least 1 byte a "
+                                 "second")
+        elif name == "hang-after":
+            self.hang_after = parse_size(arg, "hang-after")
         elif name == "cut-after":
             self.cut_after = parse_size(arg, "cut-after")
         elif name == "reset-after":
@@ -535,6 +544,12 @@ class Handler(BaseHTTPRequestHandler):
         self._headers_buffer.append(("%s: %s\r\n" % (k, v))
                                     .encode("latin-1", "replace"))
 
+    def _end_headers(self, rate):
+        self._headers_buffer.append(b"\r\n")
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        self._write(head, rate, time.monotonic(), 0)
+
     def _not_modified(self, route):
         if self.command not in ("GET", "HEAD") or route.status != 200:
             return False
@@ -576,6 +591,7 @@ class Handler(BaseHTTPRequestHandler):
                                 .encode())
         closing = (route.close or route.no_length or route.cut_after
                    is not None or route.reset_after is not None
+                   or route.hang_after is not None
                    or route.length is not None)
         chunked = route.chunked or (length is None and not route.no_length)
         self._status(status)
@@ -604,7 +620,7 @@ class Handler(BaseHTTPRequestHandler):
         if closing:
             self._header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
+        self._end_headers(route.trickle_head)
         if bodyless:
             top.count(status, 0)
             return
@@ -616,6 +632,8 @@ class Handler(BaseHTTPRequestHandler):
         limit = route.cut_after
         if route.reset_after is not None:
             limit = route.reset_after
+        if route.hang_after is not None:
+            limit = route.hang_after
         sent = 0
         start = time.monotonic()
 
@@ -643,6 +661,25 @@ class Handler(BaseHTTPRequestHandler):
             top.count(status, sent)
         if route.reset_after is not None and sent >= route.reset_after:
             self._reset()
+        if route.hang_after is not None and sent >= route.hang_after:
+            self._hang()
+
+    def _hang(self):
+        # Send nothing more and keep the connection open until the
+        # client gives up (or five minutes pass).
+        s = self.connection
+        end = time.monotonic() + 300
+        try:
+            s.settimeout(1)
+            while time.monotonic() < end:
+                try:
+                    if not s.recv(4096):
+                        break
+                except socket.timeout:
+                    continue
+        except (OSError, ValueError):
+            pass
+        self.close_connection = True
 
     def _write(self, data, rate, start, sent):
         if not rate:
