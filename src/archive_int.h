@@ -1,0 +1,72 @@
+/*
+ * archive_int.h — what archive.c, ingest.c and archive_query.c share and
+ * nothing else sees: the connection, its cache of prepared statements,
+ * nested transactions, and the JSON column codecs.
+ */
+#ifndef WARTA_ARCHIVE_INT_H
+#define WARTA_ARCHIVE_INT_H
+
+#include <sqlite3.h>
+
+#include "archive.h"
+#include "util.h"
+
+#define ARC_MAX_STMTS 96
+
+struct archive {
+	sqlite3 *db;
+	char *path;
+	int depth;                 /* open transaction / savepoint levels */
+	int nst;
+	const char *sql[ARC_MAX_STMTS];
+	sqlite3_stmt *st[ARC_MAX_STMTS];
+};
+
+/* The cached statement for sql (a string constant: cached by address),
+ * reset and unbound; NULL (message printed) on error. */
+sqlite3_stmt *arc_prep(struct archive *a, const char *sql);
+/* Print "warta: archive …" for the last error of the connection (one
+ * line; "archive damaged" for corruption) and return -1. */
+int arc_fail(struct archive *a, const char *what);
+/* sqlite3_exec with the same error reporting. */
+int arc_exec(struct archive *a, const char *sql);
+
+/* Nested transactions: the outermost is BEGIN IMMEDIATE (the write lock
+ * is taken up front, so a busy archive waits in the busy handler instead
+ * of failing half way), inner ones are savepoints. 0 or -1. */
+int arc_begin(struct archive *a);
+int arc_commit(struct archive *a);
+void arc_rollback(struct archive *a);
+
+/* Binding and reading helpers: NULL and "" bind as NULL. */
+void arc_bind_text(sqlite3_stmt *st, int i, const char *s);
+void arc_bind_int(sqlite3_stmt *st, int i, int64_t v);   /* 0 → NULL */
+char *arc_col_dup(sqlite3_stmt *st, int i);              /* NULL → NULL */
+
+/* JSON columns, written with json.c and read back by a small reader that
+ * accepts exactly what JSON is (anything else yields what was read so
+ * far). NULL when there is nothing to store. */
+char *arc_json_people(const struct person *p, size_t n);
+char *arc_json_strings(char *const *v, size_t n);
+char *arc_json_enclosures(const struct enclosure *v, size_t n);
+char *arc_json_source(const struct source *s);
+void arc_unjson_people(const char *json, struct person **p, size_t *n);
+void arc_unjson_strings(const char *json, char ***v, size_t *n);
+void arc_unjson_enclosures(const char *json, struct enclosure **v,
+                           size_t *n);
+void arc_unjson_source(const char *json, struct source *s);
+
+/* archive.c, inside the caller's transaction: the fetch log row and the
+ * feed's new state. */
+int arc_write_fetch(struct archive *a, int64_t feed_id,
+                    const struct arc_fetch *fx, const struct arc_counts *c,
+                    const char *warnings_json);
+
+/* ingest.c, for migration 2: give every entry without one its story. */
+int arc_backfill_stories(struct archive *a);
+/* ingest.c: the story an entry with this link and text joins (or a new
+ * one), for feed_id; its keys recorded. 0 with *story, or -1. */
+int arc_story_for(struct archive *a, int64_t feed_id, const char *link,
+                  const char *text, int64_t now, int64_t *story);
+
+#endif

@@ -1,0 +1,948 @@
+/* ingest.c — one parsed document into the archive: identity, versions
+ * and revisions, plain text, stories, duplicate ids. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive_int.h"
+#include "digest.h"
+#include "html.h"
+#include "json.h"
+
+/* ---- keys and fingerprints --------------------------------------------- */
+
+static void hash_field(struct sha256 *s, const char *v)
+{
+	unsigned char len[4];
+	size_t n = v ? strlen(v) : 0;
+	uint32_t L = v ? (uint32_t)n : 0xffffffffu;
+	len[0] = (unsigned char)(L >> 24);
+	len[1] = (unsigned char)(L >> 16);
+	len[2] = (unsigned char)(L >> 8);
+	len[3] = (unsigned char)L;
+	sha256_update(s, len, 4);
+	if (n)
+		sha256_update(s, v, n);
+}
+
+static void hash_int(struct sha256 *s, int64_t v)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%lld", (long long)v);
+	hash_field(s, num);
+}
+
+static const char *entry_body(const struct entry *e)
+{
+	return !str_empty(e->content) ? e->content : e->summary;
+}
+
+static const char *entry_date_raw(const struct entry *e)
+{
+	return e->published.raw ? e->published.raw : e->updated.raw;
+}
+
+char *archive_entry_key(const struct entry *e, const char **kind)
+{
+	if (!str_empty(e->id)) {
+		char *k = archive_canon(e->id);
+		if (*k) {
+			*kind = "id";
+			return k;
+		}
+		free(k);
+	}
+	if (!str_empty(e->link)) {
+		char *k = archive_canon(e->link);
+		if (*k) {
+			*kind = "link";
+			return k;
+		}
+		free(k);
+	}
+	struct sha256 s;
+	unsigned char d[32];
+	char hex[65];
+	sha256_init(&s);
+	hash_field(&s, e->title);
+	hash_field(&s, entry_date_raw(e));
+	hash_field(&s, entry_body(e));
+	sha256_final(&s, d);
+	*kind = "hash";
+	return xasprintf("hash:%s", digest_hex(d, 16, hex));
+}
+
+/* Everything struct entry holds: any change to it is a new version. */
+static void version_hash(const struct entry *e, unsigned char out[32])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	hash_field(&s, e->id);
+	hash_field(&s, e->link);
+	hash_field(&s, e->title);
+	hash_field(&s, e->summary);
+	hash_field(&s, e->content);
+	hash_int(&s, e->content_is_text ? 1 : 0);
+	hash_field(&s, e->comments);
+	hash_field(&s, e->language);
+	hash_field(&s, e->published.raw);
+	hash_field(&s, e->updated.raw);
+	hash_int(&s, (int64_t)e->nauthors);
+	for (size_t i = 0; i < e->nauthors; i++) {
+		hash_field(&s, e->authors[i].name);
+		hash_field(&s, e->authors[i].email);
+		hash_field(&s, e->authors[i].url);
+	}
+	hash_int(&s, (int64_t)e->ntags);
+	for (size_t i = 0; i < e->ntags; i++)
+		hash_field(&s, e->tags[i]);
+	hash_int(&s, (int64_t)e->nenclosures);
+	for (size_t i = 0; i < e->nenclosures; i++) {
+		hash_field(&s, e->enclosures[i].url);
+		hash_field(&s, e->enclosures[i].type);
+		hash_int(&s, e->enclosures[i].length);
+	}
+	hash_field(&s, e->source.id);
+	hash_field(&s, e->source.title);
+	hash_field(&s, e->source.url);
+	hash_field(&s, e->source.link);
+	hash_field(&s, e->source.updated.raw);
+	sha256_final(&s, out);
+}
+
+/* ---- plain text ---------------------------------------------------------- */
+
+static char *find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *p = hay; *p; p++)
+		if (strncasecmp(p, needle, n) == 0)
+			return (char *)p;
+	return NULL;
+}
+
+/* The footer WordPress (Yoast SEO and others) appends to every item of a
+ * feed: "The post TITLE appeared first on SITE." and its Indonesian
+ * translations. It is the same on every story of a site, so it is left
+ * out of the text that is hashed and indexed. */
+static const char *const footer_starts[] = {
+	"The post ", "The article ", "Artikel ", "Pos ", "Postingan ",
+	"Tulisan ", "Berita ", NULL,
+};
+static const char *const footer_marks[] = {
+	" appeared first on ", " first appeared on ",
+	" pertama kali tampil di ", " muncul pertama kali di ",
+	" pertama kali muncul di ", " tampil pertama kali di ",
+	" pertama kali terbit di ", " terbit pertama kali di ",
+	" pertama kali diterbitkan di ", NULL,
+};
+
+static int strip_footer(char *t)
+{
+	size_t len = strlen(t);
+	for (int i = 0; footer_starts[i]; i++) {
+		const char *st = footer_starts[i];
+		size_t sl = strlen(st);
+		/* the last occurrence that begins a line or a sentence */
+		char *best = NULL;
+		for (char *p = t; (p = find_ci(p, st)); p++) {
+			if (p == t || p[-1] == '\n' || p[-1] == ' ')
+				best = p;
+		}
+		if (!best || len - (size_t)(best - t) > 600)
+			continue;
+		if (strchr(best, '\n'))
+			continue;  /* the footer is the last line */
+		for (int k = 0; footer_marks[k]; k++) {
+			if (find_ci(best + sl - 1, footer_marks[k])) {
+				while (best > t && (best[-1] == ' ' ||
+				       best[-1] == '\n' || best[-1] == '\t'))
+					best--;
+				*best = '\0';
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static char *plain_text(const struct entry *e)
+{
+	char *t;
+	if (!str_empty(e->content))
+		t = e->content_is_text ? xstrdup(e->content)
+		                       : html_to_text(e->content,
+		                                      strlen(e->content));
+	else if (!str_empty(e->summary))
+		t = html_to_text(e->summary, strlen(e->summary));
+	else
+		return NULL;
+	while (strip_footer(t))
+		;
+	str_trim(t);
+	if (!*t) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* ---- stories ------------------------------------------------------------- */
+
+static char *link_story_key(const char *link)
+{
+	if (str_empty(link))
+		return NULL;
+	char *c = archive_canon(link);
+	/* A home page is not a story: feeds whose items all link to the
+	 * site root must not become one story. */
+	if (strncmp(c, "//", 2) != 0 || !strpbrk(c + 2, "/?#")) {
+		free(c);
+		return NULL;
+	}
+	char *k = xasprintf("l:%s", c);
+	free(c);
+	return k;
+}
+
+static char *text_story_key(const char *text)
+{
+	if (!text)
+		return NULL;
+	struct buf b = {0};
+	int space = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		unsigned c = *p;
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
+		    c == '\f' || c == '\v') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len)
+			buf_putc(&b, ' ');
+		space = 0;
+		buf_putc(&b, c >= 'A' && c <= 'Z' ? (int)(c + 32) : (int)c);
+	}
+	if (b.len < ARC_STORY_MIN_TEXT) {
+		buf_free(&b);
+		return NULL;
+	}
+	unsigned char d[32];
+	char hex[65];
+	sha256(b.p, b.len, d);
+	buf_free(&b);
+	return xasprintf("t:%s", digest_hex(d, 16, hex));
+}
+
+static int story_lookup(struct archive *a, const char *key, int64_t feed_id,
+                        int64_t *story)
+{
+	static const char sql_key[] =
+		"SELECT story_id FROM story_keys WHERE key = ?";
+	static const char sql_in_feed[] =
+		"SELECT 1 FROM entries WHERE story_id = ? AND feed_id = ? LIMIT 1";
+	sqlite3_stmt *st = arc_prep(a, sql_key);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int64_t s = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return arc_fail(a, "find a story");
+	if (!s)
+		return 0;
+	/* Two entries of one feed are two stories, whatever they share:
+	 * distinct ids in one feed are the feed's own word. */
+	st = arc_prep(a, sql_in_feed);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, s);
+	sqlite3_bind_int64(st, 2, feed_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return arc_fail(a, "find a story");
+	*story = s;
+	return 1;
+}
+
+static int story_key_add(struct archive *a, const char *key, int64_t story)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO story_keys(key, story_id) VALUES (?, ?)";
+	sqlite3_stmt *st = arc_prep(a, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, story);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : arc_fail(a, "record a story");
+}
+
+int arc_story_for(struct archive *a, int64_t feed_id, const char *link,
+                  const char *text, int64_t now, int64_t *story)
+{
+	static const char sql_new[] =
+		"INSERT INTO stories(first_seen) VALUES (?)";
+	char *keys[2] = {link_story_key(link), text_story_key(text)};
+	int ret = -1;
+	*story = 0;
+	for (int i = 0; i < 2 && !*story; i++) {
+		if (keys[i] && story_lookup(a, keys[i], feed_id, story) < 0)
+			goto done;
+	}
+	if (!*story) {
+		sqlite3_stmt *st = arc_prep(a, sql_new);
+		if (!st)
+			goto done;
+		sqlite3_bind_int64(st, 1, now);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			arc_fail(a, "record a story");
+			goto done;
+		}
+		*story = sqlite3_last_insert_rowid(a->db);
+	}
+	for (int i = 0; i < 2; i++)
+		if (keys[i] && story_key_add(a, keys[i], *story) < 0)
+			goto done;
+	ret = 0;
+done:
+	free(keys[0]);
+	free(keys[1]);
+	return ret;
+}
+
+int arc_backfill_stories(struct archive *a)
+{
+	/* In batches read before they are written: an UPDATE of rows a
+	 * pending SELECT on the same table still has to visit is undefined
+	 * in SQLite. */
+	static const char sql_batch[] =
+		"SELECT id, feed_id, link, text, first_seen FROM entries "
+		"WHERE story_id IS NULL AND id > ? ORDER BY id LIMIT 256";
+	static const char sql_set[] =
+		"UPDATE entries SET story_id = ? WHERE id = ?";
+	struct row {
+		int64_t id, feed_id, first_seen;
+		char *link, *text;
+	} rows[256];
+	int64_t last = 0;
+	for (;;) {
+		int n = 0, rc;
+		sqlite3_stmt *st = arc_prep(a, sql_batch);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, last);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
+			rows[n].id = sqlite3_column_int64(st, 0);
+			rows[n].feed_id = sqlite3_column_int64(st, 1);
+			rows[n].link = arc_col_dup(st, 2);
+			rows[n].text = arc_col_dup(st, 3);
+			rows[n].first_seen = sqlite3_column_int64(st, 4);
+			n++;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return arc_fail(a, "assign stories");
+		int bad = 0;
+		for (int i = 0; i < n; i++) {
+			int64_t story;
+			if (!bad && arc_story_for(a, rows[i].feed_id,
+			                          rows[i].link, rows[i].text,
+			                          rows[i].first_seen, &story) < 0)
+				bad = 1;
+			if (!bad) {
+				st = arc_prep(a, sql_set);
+				if (!st) {
+					bad = 1;
+				} else {
+					sqlite3_bind_int64(st, 1, story);
+					sqlite3_bind_int64(st, 2, rows[i].id);
+					if (sqlite3_step(st) != SQLITE_DONE)
+						bad = arc_fail(a, "assign stories");
+					sqlite3_reset(st);
+				}
+			}
+			last = rows[i].id;
+			free(rows[i].link);
+			free(rows[i].text);
+		}
+		if (bad)
+			return -1;
+		if (n < 256)
+			return 0;
+	}
+}
+
+/* ---- keys seen in this document ------------------------------------------ */
+
+/* 64-bit fingerprints of the keys (and of the version under each): memory
+ * is 16 bytes an entry whatever the ids look like. */
+struct seen {
+	uint64_t *k, *v;
+	size_t n, cap;
+};
+
+static uint64_t fnv64(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+static uint64_t first64(const unsigned char d[32])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	return v;
+}
+
+static uint64_t *seen_find(struct seen *s, uint64_t k)
+{
+	if (!s->cap)
+		return NULL;
+	size_t m = s->cap - 1;
+	for (size_t i = (size_t)k & m;; i = (i + 1) & m) {
+		if (s->k[i] == k)
+			return &s->v[i];
+		if (!s->k[i])
+			return NULL;
+	}
+}
+
+static void seen_put(struct seen *s, uint64_t k, uint64_t v)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		struct seen old = *s;
+		s->cap = old.cap ? old.cap * 2 : 64;
+		s->k = xcalloc(s->cap, sizeof *s->k);
+		s->v = xcalloc(s->cap, sizeof *s->v);
+		s->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.k[i])
+				seen_put(s, old.k[i], old.v[i]);
+		free(old.k);
+		free(old.v);
+	}
+	size_t m = s->cap - 1;
+	size_t i = (size_t)k & m;
+	while (s->k[i] && s->k[i] != k)
+		i = (i + 1) & m;
+	if (!s->k[i])
+		s->n++;
+	s->k[i] = k;
+	s->v[i] = v;
+}
+
+/* ---- the ingest session -------------------------------------------------- */
+
+#define MAX_WARNINGS 20
+
+struct arc_ingest {
+	struct archive *a;
+	int64_t feed_id, now;
+	struct arc_counts c;
+	int discarded;
+	struct seen seen;
+	char *warn[MAX_WARNINGS];
+	int nwarn, more_warn;
+};
+
+struct arc_ingest *archive_ingest_begin(struct archive *a, int64_t feed_id,
+                                        int64_t now)
+{
+	if (arc_begin(a) < 0)
+		return NULL;
+	/* The entries in a savepoint of their own, so a document that turns
+	 * out not to be a feed takes them back and the fetch is still
+	 * logged in the same transaction. */
+	if (arc_begin(a) < 0) {
+		arc_rollback(a);
+		return NULL;
+	}
+	struct arc_ingest *in = xcalloc(1, sizeof *in);
+	in->a = a;
+	in->feed_id = feed_id;
+	in->now = now;
+	return in;
+}
+
+const struct arc_counts *archive_ingest_counts(const struct arc_ingest *in)
+{
+	return &in->c;
+}
+
+static void add_warning(struct arc_ingest *in, char *msg)
+{
+	if (in->nwarn < MAX_WARNINGS)
+		in->warn[in->nwarn++] = msg;
+	else {
+		in->more_warn++;
+		free(msg);
+	}
+}
+
+/* The stored form of what an entry holds, in column order. */
+struct fields {
+	char *authors, *categories, *enclosures, *source;
+};
+
+static void fields_make(const struct entry *e, struct fields *f)
+{
+	f->authors = arc_json_people(e->authors, e->nauthors);
+	f->categories = arc_json_strings(e->tags, e->ntags);
+	f->enclosures = arc_json_enclosures(e->enclosures, e->nenclosures);
+	f->source = arc_json_source(&e->source);
+}
+
+static void fields_free(struct fields *f)
+{
+	free(f->authors);
+	free(f->categories);
+	free(f->enclosures);
+	free(f->source);
+}
+
+#define NFIELDS 16
+/* guid, link, title, summary, content, content_is_text, comments,
+ * language, published, published_raw, updated, updated_raw, authors,
+ * categories, enclosures, source — from column i on. */
+static void bind_fields(sqlite3_stmt *st, int i, const struct entry *e,
+                        const struct fields *f)
+{
+	arc_bind_text(st, i++, e->id);
+	arc_bind_text(st, i++, e->link);
+	arc_bind_text(st, i++, e->title);
+	arc_bind_text(st, i++, e->summary);
+	arc_bind_text(st, i++, e->content);
+	sqlite3_bind_int(st, i++, e->content_is_text ? 1 : 0);
+	arc_bind_text(st, i++, e->comments);
+	arc_bind_text(st, i++, e->language);
+	if (e->published.ok)
+		sqlite3_bind_int64(st, i, e->published.t);
+	i++;
+	arc_bind_text(st, i++, e->published.raw);
+	if (e->updated.ok)
+		sqlite3_bind_int64(st, i, e->updated.t);
+	i++;
+	arc_bind_text(st, i++, e->updated.raw);
+	arc_bind_text(st, i++, f->authors);
+	arc_bind_text(st, i++, f->categories);
+	arc_bind_text(st, i++, f->enclosures);
+	arc_bind_text(st, i++, f->source);
+}
+
+static void entry_date(const struct entry *e, int64_t first_seen,
+                       int64_t *date, int *by_first_seen)
+{
+	*by_first_seen = 0;
+	if (e->published.ok)
+		*date = e->published.t;
+	else if (e->updated.ok)
+		*date = e->updated.t;
+	else {
+		*date = first_seen;
+		*by_first_seen = 1;
+	}
+}
+
+static int insert_entry(struct arc_ingest *in, const struct entry *e,
+                        const char *key, const char *kind,
+                        const unsigned char vh[32])
+{
+	static const char sql[] =
+		"INSERT INTO entries(feed_id, key, key_kind, vhash, guid, link, "
+		"title, summary, content, content_is_text, comments, language, "
+		"published, published_raw, updated, updated_raw, authors, "
+		"categories, enclosures, source, date, dated_first_seen, text, "
+		"first_seen, changed, story_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct archive *a = in->a;
+	struct fields f;
+	char *text = plain_text(e);
+	int64_t date, story;
+	int by_first_seen, ret = -1;
+	entry_date(e, in->now, &date, &by_first_seen);
+	fields_make(e, &f);
+	if (arc_story_for(a, in->feed_id, e->link, text, in->now, &story) < 0)
+		goto done;
+	sqlite3_stmt *st = arc_prep(a, sql);
+	if (!st)
+		goto done;
+	sqlite3_bind_int64(st, 1, in->feed_id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, vh, 32, SQLITE_TRANSIENT);
+	bind_fields(st, 5, e, &f);
+	sqlite3_bind_int64(st, 5 + NFIELDS, date);
+	sqlite3_bind_int(st, 6 + NFIELDS, by_first_seen);
+	arc_bind_text(st, 7 + NFIELDS, text);
+	sqlite3_bind_int64(st, 8 + NFIELDS, in->now);
+	sqlite3_bind_int64(st, 9 + NFIELDS, in->now);
+	sqlite3_bind_int64(st, 10 + NFIELDS, story);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		arc_fail(a, "archive an entry");
+		goto done;
+	}
+	in->c.fresh++;
+	ret = 0;
+done:
+	fields_free(&f);
+	free(text);
+	return ret;
+}
+
+static int differs(sqlite3_stmt *st, int col, const char *now)
+{
+	const char *old = (const char *)sqlite3_column_text(st, col);
+	if (str_empty(now))
+		return old != NULL;
+	return !old || strcmp(old, now) != 0;
+}
+
+static int update_entry(struct arc_ingest *in, const struct entry *e,
+                        int64_t id, const unsigned char vh[32])
+{
+	static const char sql_old[] =
+		"SELECT guid, link, title, summary, content, content_is_text, "
+		"comments, language, published_raw, updated_raw, authors, "
+		"categories, enclosures, source, first_seen, story_id "
+		"FROM entries WHERE id = ?";
+	static const char sql_rev[] =
+		"INSERT INTO revisions(entry_id, seen, replaced, changed, guid, "
+		"link, title, summary, content, content_is_text, comments, "
+		"language, published, published_raw, updated, updated_raw, "
+		"authors, categories, enclosures, source) SELECT id, changed, "
+		"?2, ?3, guid, link, title, summary, content, content_is_text, "
+		"comments, language, published, published_raw, updated, "
+		"updated_raw, authors, categories, enclosures, source "
+		"FROM entries WHERE id = ?1";
+	static const char sql_upd[] =
+		"UPDATE entries SET vhash = ?2, guid = ?3, link = ?4, title = ?5, "
+		"summary = ?6, content = ?7, content_is_text = ?8, comments = ?9, "
+		"language = ?10, published = ?11, published_raw = ?12, "
+		"updated = ?13, updated_raw = ?14, authors = ?15, "
+		"categories = ?16, enclosures = ?17, source = ?18, date = ?19, "
+		"dated_first_seen = ?20, text = ?21, changed = ?22, "
+		"revisions = revisions + 1 WHERE id = ?1";
+	static const char sql_vhash[] =
+		"UPDATE entries SET vhash = ?2 WHERE id = ?1";
+	static const char *const names[] = {
+		"id", "link", "title", "summary", "content", "content_is_text",
+		"comments", "language", "published", "updated", "authors",
+		"categories", "enclosures", "source",
+	};
+	struct archive *a = in->a;
+	struct fields f;
+	char *text = NULL;
+	int ret = -1;
+	fields_make(e, &f);
+	sqlite3_stmt *st = arc_prep(a, sql_old);
+	if (!st)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		arc_fail(a, "read an entry");
+		goto done;
+	}
+	const char *now_vals[] = {
+		e->id, e->link, e->title, e->summary, e->content, NULL,
+		e->comments, e->language, e->published.raw, e->updated.raw,
+		f.authors, f.categories, f.enclosures, f.source,
+	};
+	struct buf changed = {0};
+	struct jw w;
+	jw_init_buf(&w, &changed, 0);
+	jw_arr(&w);
+	int nchanged = 0;
+	for (int i = 0; i < 14; i++) {
+		int d = i == 5 ? sqlite3_column_int(st, 5) !=
+		                 (e->content_is_text ? 1 : 0)
+		               : differs(st, i, now_vals[i]);
+		if (d) {
+			jw_str(&w, names[i]);
+			nchanged++;
+		}
+	}
+	jw_end(&w);
+	int64_t first_seen = sqlite3_column_int64(st, 14);
+	int64_t story = sqlite3_column_int64(st, 15);
+	sqlite3_reset(st);
+	if (!nchanged) {
+		/* Same content under a fingerprint of another warta version:
+		 * not an edit, only a new fingerprint. */
+		buf_free(&changed);
+		st = arc_prep(a, sql_vhash);
+		if (!st)
+			goto done;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_blob(st, 2, vh, 32, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			arc_fail(a, "update an entry");
+			goto done;
+		}
+		in->c.unchanged++;
+		ret = 0;
+		goto done;
+	}
+	st = arc_prep(a, sql_rev);
+	if (!st) {
+		buf_free(&changed);
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, in->now);
+	sqlite3_bind_text(st, 3, changed.p, -1, SQLITE_TRANSIENT);
+	buf_free(&changed);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		arc_fail(a, "keep a revision");
+		goto done;
+	}
+	text = plain_text(e);
+	int64_t date;
+	int by_first_seen;
+	entry_date(e, first_seen, &date, &by_first_seen);
+	st = arc_prep(a, sql_upd);
+	if (!st)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, vh, 32, SQLITE_TRANSIENT);
+	bind_fields(st, 3, e, &f);
+	sqlite3_bind_int64(st, 3 + NFIELDS, date);
+	sqlite3_bind_int(st, 4 + NFIELDS, by_first_seen);
+	arc_bind_text(st, 5 + NFIELDS, text);
+	sqlite3_bind_int64(st, 6 + NFIELDS, in->now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		arc_fail(a, "update an entry");
+		goto done;
+	}
+	/* The story keeps its number; its new link and text find it too. */
+	char *keys[2] = {link_story_key(e->link), text_story_key(text)};
+	for (int i = 0; i < 2; i++) {
+		if (keys[i] && story && story_key_add(a, keys[i], story) < 0)
+			rc = -1;
+		free(keys[i]);
+	}
+	if (rc == -1)
+		goto done;
+	in->c.updated++;
+	ret = 0;
+done:
+	fields_free(&f);
+	free(text);
+	return ret;
+}
+
+static char *short_title(const struct entry *e)
+{
+	const char *t = !str_empty(e->title) ? e->title
+	                : !str_empty(e->link) ? e->link : "untitled";
+	size_t n = strlen(t);
+	if (n <= 60)
+		return xstrdup(t);
+	/* cut on a UTF-8 boundary */
+	n = 60;
+	while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
+		n--;
+	return xasprintf("%.*s…", (int)n, t);
+}
+
+int archive_ingest_entry(struct arc_ingest *in, const struct entry *e)
+{
+	static const char sql_find[] =
+		"SELECT id, vhash FROM entries WHERE feed_id = ? AND key = ?";
+	const char *kind;
+	unsigned char vh[32];
+	char *key = archive_entry_key(e, &kind);
+	version_hash(e, vh);
+	uint64_t v64 = first64(vh);
+	uint64_t *prev = seen_find(&in->seen, fnv64(key));
+	if (prev) {
+		if (*prev == v64) {
+			/* the same entry twice in one document */
+			free(key);
+			in->c.dups++;
+			return 0;
+		}
+		/* Two different entries under one id: the second one is kept
+		 * under its link, else its content hash, and the log says so. */
+		const char *why;
+		char *alt = NULL;
+		const char *alt_kind = NULL;
+		if (strcmp(kind, "id") == 0 && !str_empty(e->link)) {
+			alt = archive_canon(e->link);
+			alt_kind = "link";
+			if (!*alt || strcmp(alt, key) == 0 ||
+			    seen_find(&in->seen, fnv64(alt))) {
+				free(alt);
+				alt = NULL;
+			}
+		}
+		if (!alt) {
+			struct entry tmp = *e;
+			tmp.id = NULL;
+			tmp.link = NULL;
+			alt = archive_entry_key(&tmp, &alt_kind);
+		}
+		why = strcmp(alt_kind, "link") == 0 ? "its link"
+		                                    : "a hash of its content";
+		char *t = short_title(e);
+		add_warning(in, xasprintf("duplicate id %s in one document: "
+		                          "a second entry (\"%s\") is archived "
+		                          "under %s", key, t, why));
+		free(t);
+		free(key);
+		key = alt;
+		kind = alt_kind;
+		in->c.dups++;
+		prev = seen_find(&in->seen, fnv64(key));
+		if (prev && *prev == v64) {
+			free(key);
+			return 0;
+		}
+	}
+	seen_put(&in->seen, fnv64(key), v64);
+
+	struct archive *a = in->a;
+	sqlite3_stmt *st = arc_prep(a, sql_find);
+	if (!st) {
+		free(key);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, in->feed_id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int ret;
+	if (rc == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int same = sqlite3_column_bytes(st, 1) == 32 &&
+		           memcmp(sqlite3_column_blob(st, 1), vh, 32) == 0;
+		sqlite3_reset(st);
+		if (same) {
+			in->c.unchanged++;
+			ret = 0;
+		} else {
+			ret = update_entry(in, e, id, vh);
+		}
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		ret = insert_entry(in, e, key, kind, vh);
+	} else {
+		sqlite3_reset(st);
+		ret = arc_fail(a, "find an entry");
+	}
+	free(key);
+	return ret;
+}
+
+int archive_ingest_feed(struct arc_ingest *in, const struct feed *f)
+{
+	static const char sql[] =
+		"UPDATE feeds SET feed_title = ?2, site_url = ?3 WHERE id = ?1 "
+		"AND (feed_title IS NOT ?2 OR site_url IS NOT ?3)";
+	static const char sql_ttl[] =
+		"UPDATE feeds SET ttl = ?2 WHERE id = ?1 AND ttl IS NOT ?2";
+	sqlite3_stmt *st = arc_prep(in->a, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, in->feed_id);
+	arc_bind_text(st, 2, f->title);
+	arc_bind_text(st, 3, f->link);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return arc_fail(in->a, "update a feed");
+	if (f->ttl > 0) {
+		st = arc_prep(in->a, sql_ttl);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, in->feed_id);
+		sqlite3_bind_int64(st, 2, f->ttl);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return arc_fail(in->a, "update a feed");
+	}
+	return 0;
+}
+
+void archive_ingest_discard(struct arc_ingest *in)
+{
+	if (in->discarded)
+		return;
+	arc_rollback(in->a);       /* the entries' savepoint */
+	in->discarded = 1;
+	memset(&in->c, 0, sizeof in->c);
+}
+
+static void ingest_free(struct arc_ingest *in)
+{
+	for (int i = 0; i < in->nwarn; i++)
+		free(in->warn[i]);
+	free(in->seen.k);
+	free(in->seen.v);
+	free(in);
+}
+
+int archive_ingest_end(struct arc_ingest *in, const struct arc_fetch *fx,
+                       struct arc_counts *counts)
+{
+	struct archive *a = in->a;
+	if (!in->discarded && arc_commit(a) < 0) {   /* release savepoint */
+		archive_ingest_abort(in);
+		return -1;
+	}
+	in->discarded = 1;
+	char *extra = NULL;
+	char *list[MAX_WARNINGS + 2];
+	size_t n = 0;
+	if (!str_empty(fx->warning))
+		list[n++] = (char *)fx->warning;
+	for (int i = 0; i < in->nwarn; i++)
+		list[n++] = in->warn[i];
+	if (in->more_warn)
+		list[n++] = extra = xasprintf("… and %d more duplicate ids",
+		                              in->more_warn);
+	char *json = n ? arc_json_strings(list, n) : NULL;
+	free(extra);
+	int rc = arc_write_fetch(a, in->feed_id, fx, &in->c, json);
+	free(json);
+	if (rc < 0 || arc_commit(a) < 0) {
+		arc_rollback(a);
+		ingest_free(in);
+		return -1;
+	}
+	if (counts)
+		*counts = in->c;
+	ingest_free(in);
+	return 0;
+}
+
+void archive_ingest_abort(struct arc_ingest *in)
+{
+	if (!in)
+		return;
+	if (!in->discarded)
+		arc_rollback(in->a);
+	arc_rollback(in->a);
+	ingest_free(in);
+}
