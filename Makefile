@@ -69,7 +69,9 @@ build/obj/unit/%.o: tests/unit/%.c | $(DEPSOK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c $< -o $@
 
-build/unit-tests: $(filter-out build/obj/main.o,$(OBJ)) $(TOBJ)
+# The unit tests link the modules, not the commands (main.c and cmd_*.c,
+# which use main.c's CLI helpers): commands are tested through the binary.
+build/unit-tests: $(filter-out build/obj/main.o build/obj/cmd_%.o,$(OBJ)) $(TOBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The same program and tests under AddressSanitizer + UBSan.
@@ -84,7 +86,7 @@ build/asan/unit/%.o: tests/unit/%.c | $(DEPSOK)
 build/asan/warta: $(AOBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(AOBJ) $(PKG_LIBS)
 
-build/asan/unit-tests: $(filter-out build/asan/main.o,$(AOBJ)) $(ATOBJ)
+build/asan/unit-tests: $(filter-out build/asan/main.o build/asan/cmd_%.o,$(AOBJ)) $(ATOBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 asan: build/asan/warta build/asan/unit-tests

@@ -300,7 +300,8 @@ struct arc_revision {
 	int64_t id;
 	int64_t seen;             /* when this version was first seen */
 	int64_t replaced;         /* when the next version replaced it */
-	char *changed;            /* JSON array of the fields that changed */
+	char **changed;           /* names of the fields that changed */
+	size_t nchanged;
 	struct entry e;           /* the old version */
 };
 void arc_revision_clear(struct arc_revision *r);
@@ -318,7 +319,8 @@ struct arc_log {
 	int64_t bytes, duration_ms;
 	long fresh, updated, unchanged;
 	char *error;
-	char *warnings;           /* JSON array of strings, or NULL */
+	char **warnings;          /* duplicate ids and other warnings */
+	size_t nwarnings;
 };
 void arc_log_clear(struct arc_log *l);
 /* Newest first; feed_id 0: every feed; limit 0: all. 0 or -1. */

@@ -761,9 +761,16 @@ int archive_entry_find(struct archive *a, const char *spec,
 	return id ? archive_entry_get(a, id, r) : 0;
 }
 
+static void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void arc_revision_clear(struct arc_revision *r)
 {
-	free(r->changed);
+	strings_free(r->changed, r->nchanged);
 	entry_clear(&r->e);
 	memset(r, 0, sizeof *r);
 }
@@ -788,7 +795,8 @@ int archive_revisions_each(struct archive *a, int64_t entry_id,
 		r.id = sqlite3_column_int64(st, 0);
 		r.seen = sqlite3_column_int64(st, 1);
 		r.replaced = sqlite3_column_int64(st, 2);
-		r.changed = arc_col_dup(st, 3);
+		arc_unjson_strings((const char *)sqlite3_column_text(st, 3),
+		                   &r.changed, &r.nchanged);
 		read_entry_fields(st, 4, &r.e);
 		if (cb(ctx, &r))
 			break;
@@ -806,7 +814,7 @@ void arc_log_clear(struct arc_log *l)
 {
 	free(l->url);
 	free(l->error);
-	free(l->warnings);
+	strings_free(l->warnings, l->nwarnings);
 	memset(l, 0, sizeof *l);
 }
 
@@ -844,7 +852,8 @@ int archive_log_each(struct archive *a, int64_t feed_id, long limit,
 		l.updated = sqlite3_column_int(st, 8);
 		l.unchanged = sqlite3_column_int(st, 9);
 		l.error = arc_col_dup(st, 10);
-		l.warnings = arc_col_dup(st, 11);
+		arc_unjson_strings((const char *)sqlite3_column_text(st, 11),
+		                   &l.warnings, &l.nwarnings);
 		if (cb(ctx, &l))
 			break;
 	}
