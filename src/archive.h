@@ -229,6 +229,7 @@ struct arc_source {
 	int64_t feed_id;
 	char *feed_title;         /* arc_feed_name() of that feed */
 	char *feed_url;
+	char *feed_site;          /* that feed's home page, or NULL */
 	char *link;               /* the entry's link in that feed */
 };
 

@@ -501,6 +501,7 @@ static void sources_free(struct arc_source *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].feed_title);
 		free(s[i].feed_url);
+		free(s[i].feed_site);
 		free(s[i].link);
 	}
 	free(s);
@@ -576,12 +577,12 @@ int arc_row_sources(struct archive *a, struct arc_row *r)
 {
 	static const char sql_story[] =
 		"SELECT e.id, e.feed_id, coalesce(f.title, f.feed_title, f.url), "
-		"f.url, e.link FROM entries e JOIN feeds f ON f.id = e.feed_id "
-		"WHERE e.story_id = ? ORDER BY e.id";
+		"f.url, e.link, f.site_url FROM entries e JOIN feeds f ON "
+		"f.id = e.feed_id WHERE e.story_id = ? ORDER BY e.id";
 	static const char sql_one[] =
 		"SELECT e.id, e.feed_id, coalesce(f.title, f.feed_title, f.url), "
-		"f.url, e.link FROM entries e JOIN feeds f ON f.id = e.feed_id "
-		"WHERE e.id = ?";
+		"f.url, e.link, f.site_url FROM entries e JOIN feeds f ON "
+		"f.id = e.feed_id WHERE e.id = ?";
 	sources_free(r->sources, r->nsources);
 	r->sources = NULL;
 	r->nsources = 0;
@@ -599,6 +600,7 @@ int arc_row_sources(struct archive *a, struct arc_row *r)
 		s->feed_title = arc_col_dup(st, 2);
 		s->feed_url = arc_col_dup(st, 3);
 		s->link = arc_col_dup(st, 4);
+		s->feed_site = arc_col_dup(st, 5);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

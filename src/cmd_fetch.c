@@ -193,12 +193,9 @@ done:
 			t->fresh += c.fresh;
 			t->updated += c.updated;
 		}
-		if (flags & FETCH_VERBOSE) {
-			if (fx.error)
-				printf("#%lld %s: failed: %s\n",
-				       (long long)f.id, arc_feed_name(&f),
-				       fx.error);
-			else if (not_modified)
+		/* a failure is the warning above, once */
+		if ((flags & FETCH_VERBOSE) && !fx.error) {
+			if (not_modified)
 				printf("#%lld %s: not modified (%lld ms)\n",
 				       (long long)f.id, arc_feed_name(&f),
 				       (long long)fx.duration_ms);
