@@ -48,7 +48,7 @@ else
 	echo "skip feedparser: $PYTHON cannot import it (apt-get install python3-feedparser)"
 fi
 
-awk -v runs="$RUNS" '
+awk -v runs="$RUNS" -v size="$size" '
 function val(line, key,   n, i, kv) {
 	n = split(line, kv, " ")
 	for (i = 1; i <= n; i++)
@@ -62,21 +62,24 @@ function val(line, key,   n, i, kv) {
   rss[name] = val($0, "rss_kib"); mibps[name] = val($0, "mibps") }
 END {
 	x = ("xmllint" in mibps && rc["xmllint"] == 0) ? mibps["xmllint"] : 0
-	printf "%-11s %9s %9s %9s %10s %14s\n", "parser", "wall s", "cpu s", "MiB/s", "vs xmllint", "peak RSS MiB"
+	xc = x ? size / 1048576 / cpu["xmllint"] : 0
+	printf "%-11s %8s %8s %8s %8s %11s %9s\n", "parser", "wall s", "cpu s", "MiB/s", "by cpu", "vs xmllint", "peak RSS"
 	for (i = 1; i <= n; i++) {
 		k = order[i]
 		if (rc[k] != 0) { printf "%-11s failed (exit %s)\n", k, rc[k]; continue }
+		c = size / 1048576 / cpu[k]
 		ratio = x ? sprintf("%.2fx", mibps[k] / x) : "-"
-		printf "%-11s %9.3f %9.3f %9.1f %10s %14.1f\n", k, wall[k], cpu[k], mibps[k], ratio, rss[k] / 1024
+		printf "%-11s %8.3f %8.3f %8.1f %8.1f %11s %5.1f MiB\n", k, wall[k], cpu[k], mibps[k], c, ratio, rss[k] / 1024
 	}
-	printf "(best of %d runs each)\n", runs
+	printf "(best of %d runs each; \"by cpu\" is MiB per CPU second, steadier than wall time on a shared machine)\n", runs
 	if (!("warta" in rc) || rc["warta"] != 0) {
 		print "targets: not measured, warta parse failed"
 		exit
 	}
 	if (x) {
 		r = mibps["warta"] / x
-		printf "target: throughput >= 0.50x xmllint: %.2fx  %s\n", r, (r >= 0.5 ? "met" : "MISSED")
+		rc_ = (size / 1048576 / cpu["warta"]) / xc
+		printf "target: throughput >= 0.50x xmllint: %.2fx by wall, %.2fx by cpu  %s\n", r, rc_, (r >= 0.5 || rc_ >= 0.5 ? (r >= 0.5 && rc_ >= 0.5 ? "met" : "met by cpu only (machine busy?)") : "MISSED")
 	} else
 		print "target: throughput vs xmllint: not measured (no xmllint)"
 	m = rss["warta"] / 1024
