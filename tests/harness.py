@@ -68,7 +68,6 @@ EXPECTS = {"exit", "stdout-has", "stdout-lacks", "stderr-has",
            "stdout-empty", "stderr-empty", "stderr-lines", "stdout-lines",
            "json", "sql", "file-mode", "requests", "request-header",
            "request-lacks-header"}
-CASE_WIDE = {"desc", "requires", "nosanitizer", "route"}
 
 unescape = testserver.unescape
 split_directive = testserver.split_directive
@@ -118,6 +117,8 @@ class Case:
             self._parse()
         except CaseError as e:
             self.error = e
+        except (OSError, UnicodeDecodeError) as e:
+            self.error = CaseError(0, "cannot read the case: %s" % e)
 
     def _parse(self):
         with open(self.path, encoding="utf-8") as f:
