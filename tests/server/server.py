@@ -36,11 +36,13 @@ import http
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
 import struct
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -856,7 +858,12 @@ def main(argv=None):
                      standalone=True)
     srv.start({"http": a.port, "tls": a.tls_port})
     subs = srv.bases(a.prefix)
-    subs.update(root=os.path.dirname(TESTS),
+    # The names a case may use, so that a .case file can be served as is
+    # ({tmp} is a fresh folder, named on stderr).
+    tmp = tempfile.mkdtemp(prefix="warta-server-")
+    print("server.py: {tmp} is %s" % tmp, file=sys.stderr)
+    subs.update(root=os.path.dirname(TESTS), tests=TESTS, tmp=tmp,
+                db=os.path.join(tmp, "warta.db"), name=a.prefix,
                 fixtures=os.path.join(TESTS, "fixtures"))
 
     def subst(s):
@@ -879,6 +886,7 @@ def main(argv=None):
     while not stop.wait(0.5):
         pass
     srv.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(srv.stats()), file=sys.stderr)
     return 0
 
