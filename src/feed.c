@@ -51,6 +51,7 @@ void entry_clear(struct entry *e)
 	free(e->source.url);
 	free(e->source.link);
 	wdate_clear(&e->source.updated);
+	free(e->source.json);
 	memset(e, 0, sizeof *e);
 }
 
@@ -71,6 +72,7 @@ void feed_clear(struct feed *f)
 	free(f->rights);
 	free(f->generator);
 	wdate_clear(&f->updated);
+	wdate_clear(&f->published);
 	people_free(f->authors, f->nauthors);
 	memset(f, 0, sizeof *f);
 }

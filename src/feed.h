@@ -42,6 +42,8 @@ struct source {
 	char *url;      /* the source feed's own URL (RSS url=, Atom rel=self) */
 	char *link;     /* the source's home page (Atom rel=alternate) */
 	struct wdate updated;
+	char *json;     /* the whole source as feedparser shapes it (a JSON
+	                 * object, for `warta parse`); NULL when absent */
 };
 
 struct entry {
@@ -81,6 +83,7 @@ struct feed {
 	char *rights;
 	char *generator;
 	struct wdate updated;
+	struct wdate published;   /* the channel's own pubDate, if any */
 	struct person *authors;
 	size_t nauthors;
 	long ttl;             /* seconds from <ttl> or sy:*, 0 when not given */
