@@ -1076,9 +1076,20 @@ static void store(struct pstate *st, enum key key, char *out)
 				free(out);
 				return;
 			}
-			if (*out && e->nlinks)
-				link_set(&e->links[e->nlinks - 1], "href", out);
-			take_str(&e->link, out);
+			/* feedparser lets any <link>text</link> set the
+			 * entry's link, so a later rel="enclosure" one wins;
+			 * only an alternate link may (its own two failures) */
+			const char *rel = NULL;
+			if (e->nlinks) {
+				struct link *l = &e->links[e->nlinks - 1];
+				if (*out)
+					link_set(l, "href", out);
+				rel = link_get(l, "rel");
+			}
+			if (!rel || strcmp(rel, "alternate") == 0)
+				take_str(&e->link, out);
+			else
+				free(out);
 			return;
 		}
 		if (key == K_DESCRIPTION)
@@ -1355,7 +1366,9 @@ static char *tc_html(struct pstate *st, const struct tc *t)
 {
 	if (!t->value)
 		return NULL;
-	if (t->type && is_html_type(t->type)) {
+	if (!t->type || strcmp(t->type, "text/plain") != 0) {
+		/* HTML, or a type we cannot show as such (base64 of
+		 * application/octet-stream…): sanitised either way */
 		char *base = resolve_with(st, t->base, "");
 		char *r = html_sanitize(t->value, strlen(t->value),
 		                        is_absolute(base) ? base : NULL);
@@ -2285,10 +2298,17 @@ static void handle_end(struct pstate *st, enum el el)
 		save_person(st, K_EMAIL, pop(st, K_EMAIL));
 		break;
 	case EL_URL:
-		if ((v = pop(st, K_HREF)))
+		if ((v = pop(st, K_HREF))) {
 			save_person(st, K_HREF, v);
-		else
-			free(pop(st, K_IMGURL));
+		} else if ((v = pop(st, K_IMGURL))) {
+			/* the channel's <image><url>: the feed's logo */
+			if (*v && !st->fcx.f[F_IMAGE]) {
+				st->fcx.f[F_IMAGE] = v;
+				st->dirty = 1;
+			} else {
+				free(v);
+			}
+		}
 		break;
 	case EL_SUBTITLE:
 		free(pop_content(st, K_SUBTITLE));
