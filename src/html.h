@@ -1,20 +1,39 @@
 /*
  * html.h — HTML from feeds made safe to store and show, its plain text,
- * and URL resolution. Built on libxml2's HTML parser and xmlBuildURI.
+ * and URL resolution. Built on libxml2's HTML parser (SAX, no tree) and
+ * xmlBuildURI.
  *
- * html_sanitize keeps a whitelist of elements and attributes (feedparser's
- * lists), drops script, style, frames, forms, objects and every event
- * handler, drops URLs whose scheme is not http(s), mailto, ftp, tel or
- * relative (javascript:, vbscript:, data: …), and resolves relative URLs
- * in href/src/… against base (NULL: leave them relative). It always
- * returns a malloc'd UTF-8 string (possibly ""), never NULL.
+ * html_sanitize reproduces Python feedparser's sanitiser (its element,
+ * attribute, CSS, SVG and MathML whitelists, its serialisation: lower-case
+ * names, sorted name="value" attributes, <br />, entity and character
+ * references written back as they came, comments kept) and goes further:
+ * javascript:, vbscript:, data: and every other unlisted scheme is refused
+ * in every URL attribute even when entity-encoded or split by blanks,
+ * forms are dropped, SVG animation cannot retarget href, comments that a
+ * browser could end early are dropped. Relative URLs in href/src/… are
+ * resolved against base (NULL: left as they are). End tags are written
+ * where the source had them (feedparser does not balance tags).
+ * The result is always a malloc'd, valid UTF-8 string (possibly ""),
+ * never NULL, whatever the input bytes (invalid UTF-8 becomes U+FFFD,
+ * NUL bytes are dropped).
  *
- * html_to_text gives the words a reader sees: tags removed, entities
- * decoded, block boundaries as line breaks, runs of blanks collapsed.
+ * html_sanitize_xhtml is the same for markup that came as XHTML (Atom
+ * type="xhtml", xhtml:body): <x a="1"/> then closes x, as in feedparser's
+ * application/xhtml+xml mode.
+ *
+ * html_to_text gives the words a reader sees: tags removed, script and
+ * style dropped, entities decoded, block boundaries (p, br, div, li,
+ * h1–h6, tr, …) as "\n", runs of blanks collapsed to one space, lines
+ * trimmed, no empty lines. Malloc'd UTF-8, never NULL.
  *
  * url_resolve resolves ref against base by RFC 3986 and returns a malloc'd
- * string; with no base, or when ref is already absolute, a copy of ref.
- * Input that is not valid UTF-8 is repaired (U+FFFD), never rejected.
+ * string; ref NULL gives NULL; with no base, or when ref is already
+ * absolute, a copy of ref (trimmed). Spaces and non-ASCII bytes that
+ * xmlBuildURI refuses are percent-encoded (UTF-8) first; what still cannot
+ * be resolved comes back as ref.
+ *
+ * Each thread keeps its own libxml2 parser context, reused between
+ * calls; the calls are safe from several threads.
  */
 #ifndef WARTA_HTML_H
 #define WARTA_HTML_H
@@ -24,8 +43,17 @@
 #include "util.h"
 
 char *html_sanitize(const char *html, size_t len, const char *base);
+char *html_sanitize_xhtml(const char *html, size_t len, const char *base);
 char *html_to_text(const char *html, size_t len);
 char *url_resolve(const char *base, const char *ref);
+
+/* Is this URL safe to put in an href/src (scheme absent or on
+ * feedparser's list, after entity decoding and blank removal)? */
+int url_is_safe(const char *url, size_t n);
+
+/* For tests: 1 makes every call use libxml2's parser, -1 only the fast
+ * tokeniser for tidy markup (html.c explains), 0 (default) both. */
+extern int html_force_path;
 
 /* Append s escaped for HTML text and attribute values (&, <, >, "). */
 void html_escape(struct buf *out, const char *s, size_t n);
