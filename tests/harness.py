@@ -872,6 +872,8 @@ def main(argv=None):
                     help="show every command with its output")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary folders of passing cases too")
+    ap.add_argument("--list", action="store_true",
+                    help="print the cases (name and desc) and exit")
     ap.add_argument("names", nargs="*", metavar="NAME",
                     help="case names or globs (default: all)")
     opts = ap.parse_args(argv)
@@ -886,6 +888,10 @@ def main(argv=None):
         print(e, file=sys.stderr)
         return 2
     cases = [Case(p) for p in paths]
+    if opts.list:
+        for c in cases:
+            print("%-28s %s" % (c.name, c.desc or "(%s)" % c.error.msg))
+        return 0
 
     # `python3` in a case is the interpreter running the harness (the one
     # that has the modules `requires python:…` checked).
