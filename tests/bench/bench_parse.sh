@@ -30,7 +30,11 @@ if m warta -- "$WARTA" parse "$feed"; then
 	# A fast run that did not parse would be a lie: count what came out.
 	"$WARTA" parse "$feed" > "$results.json" 2>/dev/null
 	got=$($PYTHON -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$results.json" 2>/dev/null || echo "no JSON")
-	[ "$got" = "$items" ] || echo "warning: warta parse printed $got items of $items"
+	if [ "$got" = "$items" ]; then
+		echo "check: warta parse printed all $items items"
+	else
+		echo "warning: warta parse printed $got items of $items"
+	fi
 fi
 if command -v xmllint >/dev/null 2>&1; then
 	m "xmllint" -- xmllint --stream --noout "$feed"
