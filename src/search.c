@@ -627,3 +627,59 @@ char *search_compile(sqlite3 *db, const char *query, char *err,
 		c.tk.xDelete(c.tkh);
 	return res;
 }
+
+/* ---- showing text ---- */
+
+void search_mark(struct buf *out, const char *text, enum search_mark m)
+{
+	static const char *const open[] = {"", "[", "\033[1m"};
+	static const char *const close[] = {"", "]", "\033[0m"};
+	const unsigned char *s = (const unsigned char *)(text ? text : "");
+	int space = 0, any = 0, inside = 0;
+	while (*s) {
+		unsigned char c = *s;
+		int ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		         c == '\f' || c == '\v';
+		int skip = 1;
+		if (c == 0xC2 && s[1] == 0xA0) {          /* no-break space */
+			ws = 1;
+			skip = 2;
+		} else if (c == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) {
+			s += 2;                           /* C1 control */
+			continue;
+		}
+		if (ws) {
+			space = any;
+			s += skip;
+			continue;
+		}
+		if (c == SEARCH_OPEN[0] || c == SEARCH_CLOSE[0]) {
+			int o = c == SEARCH_OPEN[0];
+			s++;
+			if (o == inside)
+				continue;
+			/* a space before a mark stays outside it */
+			if (space && o) {
+				buf_putc(out, ' ');
+				space = 0;
+			}
+			buf_puts(out, o ? open[m] : close[m]);
+			inside = o;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			s++;
+			continue;
+		}
+		if (space)
+			buf_putc(out, ' ');
+		space = 0;
+		any = 1;
+		buf_putc(out, c);
+		s++;
+	}
+	if (inside)
+		buf_puts(out, close[m]);
+	if (!out->p)
+		buf_puts(out, "");
+}

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+#include "util.h"
+
 /* Longest query accepted, in bytes. */
 #define SEARCH_MAX_QUERY 4096
 
@@ -36,5 +38,21 @@ extern const char *const search_fields[];
  * FTS5 expression, or NULL with the reason in err. */
 char *search_compile(sqlite3 *db, const char *query, char *err,
                      size_t errsz);
+
+/* How a match is shown in a snippet: bold on a terminal, [brackets] in
+ * a pipe or a file, not at all when NO_COLOR asks for plain text. */
+enum search_mark { MARK_NONE, MARK_BRACKETS, MARK_BOLD };
+
+/* What FTS5's snippet() is asked to put around each match. */
+#define SEARCH_OPEN "\x02"
+#define SEARCH_CLOSE "\x03"
+
+/* Append text from the archive to out as one clean line: runs of white
+ * space (newlines, tabs, no-break spaces) become one space, the ends are
+ * trimmed, control characters (C0, DEL, C1 — escape sequences from a
+ * feed must never reach a terminal) are dropped, and SEARCH_OPEN /
+ * SEARCH_CLOSE become the marks of style m. A bold mark left open is
+ * closed at the end. */
+void search_mark(struct buf *out, const char *text, enum search_mark m);
 
 #endif

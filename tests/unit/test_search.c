@@ -267,3 +267,34 @@ TEST(search_compile_output_always_parses)
 	CHECK(accepted > 1000);
 	sqlite3_close(db);
 }
+
+static char *marked(const char *in, enum search_mark m)
+{
+	static char out[512];
+	struct buf b = {0};
+	search_mark(&b, in, m);
+	snprintf(out, sizeof out, "%s", b.p);
+	buf_free(&b);
+	return out;
+}
+
+TEST(search_mark_styles_and_cleans)
+{
+	const char *s = "  Warga \x02" "berdaya\x03 menghadapi\n\n\tbanjir ";
+	CHECK_STR(marked(s, MARK_BRACKETS),
+	          "Warga [berdaya] menghadapi banjir");
+	CHECK_STR(marked(s, MARK_BOLD),
+	          "Warga \033[1mberdaya\033[0m menghadapi banjir");
+	CHECK_STR(marked(s, MARK_NONE), "Warga berdaya menghadapi banjir");
+	/* escape sequences and C1 controls from a feed never get through */
+	CHECK_STR(marked("a\033[31mb\xc2\x9b" "31mc\x7f" "d", MARK_BRACKETS),
+	          "a[31mb31mcd");
+	/* no-break spaces are spaces; UTF-8 stays */
+	CHECK_STR(marked("Jum\xe2\x80\x99" "at\xc2\xa0\xc2\xa0pukul",
+	                 MARK_NONE), "Jum\xe2\x80\x99" "at pukul");
+	/* a bold mark left open is closed; stray closes are ignored */
+	CHECK_STR(marked("\x03x \x02y", MARK_BOLD), "x \033[1my\033[0m");
+	CHECK_STR(marked("\x02\x02x\x03\x03", MARK_BRACKETS), "[x]");
+	CHECK_STR(marked("", MARK_BOLD), "");
+	CHECK_STR(marked(NULL, MARK_BOLD), "");
+}
