@@ -12,6 +12,8 @@
 #include <curl/curl.h>
 
 #include "archive_int.h"
+#include "search.h"
+#include "tokenizer.h"
 
 /* 'wart': marks the file as a warta archive, so warta never migrates
  * some other program's SQLite database. */
@@ -151,6 +153,7 @@ static const struct migration {
 } migrations[] = {
 	{schema_v1, NULL},
 	{schema_v2, migrate_v2},
+	{search_schema, NULL},      /* 3: the full-text index (search.h) */
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == ARCHIVE_SCHEMA, "ARCHIVE_SCHEMA is stale");
@@ -158,6 +161,7 @@ _Static_assert(NMIGRATIONS == ARCHIVE_SCHEMA, "ARCHIVE_SCHEMA is stale");
 /* Run on every connection before anything else (e.g. registering an FTS5
  * tokenizer that triggers and migrations use). */
 static int (*const connection_hooks[])(sqlite3 *db) = {
+	tokenizer_register,
 	NULL,
 };
 

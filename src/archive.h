@@ -43,7 +43,8 @@
  *
  * Schema (version ARCHIVE_SCHEMA): feeds, feed_tags, feed_urls, entries,
  * revisions, fetch_log (migration 1); stories, story_keys and
- * entries.story_id (migration 2). README.md ("Archive") lists the columns.
+ * entries.story_id (migration 2); the full-text index search, its view
+ * search_content and table search_feeds (migration 3, search.h). README.md ("Archive") lists the columns.
  *
  * Adding a migration: append one entry to the migrations[] table in
  * archive.c — SQL, and optionally a C function run after it in the same
@@ -62,7 +63,7 @@
 
 #include "feed.h"
 
-#define ARCHIVE_SCHEMA 2
+#define ARCHIVE_SCHEMA 3
 #define ARC_STORY_MIN_TEXT 80
 
 struct archive;

@@ -9,11 +9,13 @@
  * quoting. Its output is plain FTS5 and is only ever a bound parameter.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "archive.h"
 #include "search.h"
 #include "tokenizer.h"
 #include "util.h"
@@ -682,4 +684,374 @@ void search_mark(struct buf *out, const char *text, enum search_mark m)
 		buf_puts(out, close[m]);
 	if (!out->p)
 		buf_puts(out, "");
+}
+
+/* ---- the index ---- */
+
+/* What the author and category columns hold: the archive's JSON columns
+ * with the key names taken out, so that only the names, e-mails and URLs
+ * are words (brackets, quotes and commas the tokenizer skips). Plain
+ * string functions: FTS5 reads its content with SQLITE_PREPARE_NO_VTAB,
+ * which json_each() would break. The triggers use the same expressions
+ * on old.* as the view does on e.*, so that a delete removes exactly
+ * what the insert put in. */
+#define S_AUTHORS(x)                                                     \
+	"replace(replace(replace(" x ", '\"name\":', ' '), "           \
+	"'\"email\":', ' '), '\"url\":', ' ')"
+#define S_CATS(x) x
+/* The feed's name as lists show it (archive.h's arc_feed_name). */
+#define S_FEED_NAME(x) "coalesce(" x ".title, " x ".feed_title, " x ".url)"
+/* The name it was indexed under: search_feeds outlives the feed row
+ * while a purge's cascade deletes the feed's entries. */
+#define S_INDEXED_NAME(id) \
+	"(SELECT name FROM search_feeds WHERE feed_id = " id ")"
+#define S_COLS "title, body, author, category, feed"
+#define S_VALUES(r, name)                                                \
+	r ".title, " r ".text, " S_AUTHORS(r ".authors") ", "            \
+	S_CATS(r ".categories") ", " name
+
+const char search_schema[] =
+	"CREATE TABLE search_feeds ("
+	" feed_id INTEGER PRIMARY KEY,"
+	" name TEXT);"
+	"INSERT INTO search_feeds SELECT id, " S_FEED_NAME("feeds")
+	" FROM feeds;"
+	"CREATE VIEW search_content AS SELECT e.id AS id,"
+	" e.feed_id AS feed_id, e.title AS title, e.text AS body, "
+	S_AUTHORS("e.authors") " AS author, " S_CATS("e.categories")
+	" AS category, n.name AS feed"
+	" FROM entries e LEFT JOIN search_feeds n ON n.feed_id = e.feed_id;"
+	"CREATE VIRTUAL TABLE search USING fts5(" S_COLS ","
+	" content='search_content', content_rowid='id',"
+	" tokenize='" TOKENIZER_NAME "');"
+	/* title above author and category, above the body; every entry of
+	 * a feed matches its name, so the feed counts least */
+	"INSERT INTO search(search, rank) VALUES"
+	" ('rank', 'bm25(8.0, 1.0, 2.0, 2.0, 0.5)');"
+	"CREATE TRIGGER search_entry_new AFTER INSERT ON entries BEGIN"
+	" INSERT INTO search(rowid, " S_COLS ") VALUES (new.id, "
+	S_VALUES("new", S_INDEXED_NAME("new.feed_id")) ");"
+	" END;"
+	"CREATE TRIGGER search_entry_gone AFTER DELETE ON entries BEGIN"
+	" INSERT INTO search(search, rowid, " S_COLS ") VALUES ('delete',"
+	" old.id, " S_VALUES("old", S_INDEXED_NAME("old.feed_id")) ");"
+	" END;"
+	"CREATE TRIGGER search_entry_edit AFTER UPDATE OF title, text, authors,"
+	" categories, feed_id ON entries WHEN old.title IS NOT new.title"
+	" OR old.text IS NOT new.text OR old.authors IS NOT new.authors"
+	" OR old.categories IS NOT new.categories"
+	" OR old.feed_id IS NOT new.feed_id BEGIN"
+	" INSERT INTO search(search, rowid, " S_COLS ") VALUES ('delete',"
+	" old.id, " S_VALUES("old", S_INDEXED_NAME("old.feed_id")) ");"
+	" INSERT INTO search(rowid, " S_COLS ") VALUES (new.id, "
+	S_VALUES("new", S_INDEXED_NAME("new.feed_id")) ");"
+	" END;"
+	"CREATE TRIGGER search_feed_new AFTER INSERT ON feeds BEGIN"
+	" INSERT OR REPLACE INTO search_feeds VALUES (new.id, "
+	S_FEED_NAME("new") ");"
+	" END;"
+	"CREATE TRIGGER search_feed_name AFTER UPDATE OF title, feed_title, url"
+	" ON feeds WHEN " S_FEED_NAME("old") " IS NOT " S_FEED_NAME("new")
+	" BEGIN"
+	" INSERT INTO search(search, rowid, " S_COLS ") SELECT 'delete', id, "
+	S_COLS " FROM search_content WHERE feed_id = new.id;"
+	" INSERT OR REPLACE INTO search_feeds VALUES (new.id, "
+	S_FEED_NAME("new") ");"
+	" INSERT INTO search(rowid, " S_COLS ") SELECT id, " S_COLS
+	" FROM search_content WHERE feed_id = new.id;"
+	" END;"
+	"CREATE TRIGGER search_feed_gone AFTER DELETE ON feeds BEGIN"
+	" DELETE FROM search_feeds WHERE feed_id = old.id;"
+	" END;"
+	"INSERT INTO search(search) VALUES ('rebuild');";
+
+/* ---- searching ---- */
+
+/* A set of story numbers, open addressing: -n 0 may give every entry. */
+struct idset {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int idset_add(struct idset *s, int64_t id)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		struct idset g = {NULL, 0, s->cap ? s->cap * 2 : 64};
+		g.v = xcalloc(g.cap, sizeof *g.v);
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i])
+				idset_add(&g, s->v[i]);
+		free(s->v);
+		*s = g;
+	}
+	size_t i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 20) &
+	           (s->cap - 1);
+	for (; s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == id)
+			return 0;
+	s->v[i] = id;
+	s->n++;
+	return 1;
+}
+
+struct search_iter {
+	struct archive *a;
+	sqlite3_stmt *st;      /* the hits, in order */
+	sqlite3_stmt *row;     /* by date: one hit's columns, by its number */
+	struct search_hit hit;
+	int done;
+	long limit, given;
+	struct idset stories;  /* given so far: their other entries are not */
+};
+
+/* The filter as SQL over entries e and feeds f, values bound by name
+ * (the same selection as archive.h's arc_filter). */
+static void filter_sql(struct buf *b, const struct arc_filter *f)
+{
+	if (f->feed_id)
+		buf_puts(b, " AND e.feed_id = :feed");
+	if (f->tag)
+		buf_puts(b, " AND e.feed_id IN (SELECT feed_id FROM feed_tags "
+		            "WHERE tag = :tag)");
+	if (f->since)
+		buf_puts(b, " AND e.date >= :since");
+	if (f->until)
+		buf_puts(b, " AND e.date <= :until");
+	if (!f->include_removed)
+		buf_puts(b, " AND f.removed IS NULL");
+}
+
+static void bind_all(sqlite3_stmt *st, const struct search_opts *o,
+                     const char *expr, int64_t n)
+{
+	const struct arc_filter *f = &o->f;
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":q")))
+		sqlite3_bind_text(st, i, expr, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":feed")))
+		sqlite3_bind_int64(st, i, f->feed_id);
+	if ((i = sqlite3_bind_parameter_index(st, ":tag")))
+		sqlite3_bind_text(st, i, f->tag, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":since")))
+		sqlite3_bind_int64(st, i, f->since);
+	if ((i = sqlite3_bind_parameter_index(st, ":until")))
+		sqlite3_bind_int64(st, i, f->until);
+	if ((i = sqlite3_bind_parameter_index(st, ":n")))
+		sqlite3_bind_int64(st, i, n);
+}
+
+/* A query FTS5 still refuses (the compiler should have caught it) is the
+ * user's mistake, told in plain words; anything else is the archive's. */
+static int query_failed(struct archive *a, char *err, size_t errsz)
+{
+	sqlite3 *db = archive_db(a);
+	const char *m = sqlite3_errmsg(db);
+	if (strstr(m, "fts5") || strstr(m, "no such column") ||
+	    strstr(m, "unterminated string") || strstr(m, "unknown special")) {
+		snprintf(err, errsz, "cannot read the query: quote words that "
+		         "hold punctuation, as in \"e-KTP\"");
+		return -2;
+	}
+	warnmsg("archive %s: search: %s", archive_path(a), m);
+	return -1;
+}
+
+#define FROM_HITS " FROM search JOIN entries e ON e.id = search.rowid" \
+	" JOIN feeds f ON f.id = e.feed_id WHERE search MATCH :q"
+
+/* The columns of a hit: the entry, then (when asked) the body's best
+ * passage and the title with its matches marked. Author and category are
+ * names, not prose: no snippet of them. */
+static void hit_columns(struct buf *sql, const struct search_opts *o)
+{
+	buf_puts(sql, "SELECT " ARC_ROW_COLUMNS);
+	if (o->snippets)
+		buf_puts(sql, ", snippet(search, 1, '" SEARCH_OPEN "', '"
+		              SEARCH_CLOSE "', '…', 24), highlight(search, 0, '"
+		              SEARCH_OPEN "', '" SEARCH_CLOSE "')");
+}
+
+/* One value of a statement run once; 0 when there is no row. */
+static int one_int(sqlite3 *db, struct buf *sql, const struct search_opts *o,
+                   const char *expr, int64_t n, int64_t *v)
+{
+	sqlite3_stmt *st;
+	*v = 0;
+	if (sqlite3_prepare_v2(db, sql->p, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_all(st, o, expr, n);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	buf_reset(sql);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int prepare(sqlite3 *db, struct buf *sql, const struct search_opts *o,
+                   const char *expr, int64_t n, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(db, sql->p, -1, st, NULL) != SQLITE_OK)
+		return -1;
+	bind_all(*st, o, expr, n);
+	buf_reset(sql);
+	return 0;
+}
+
+/* Best first. Ranking costs microseconds a match: past the window only
+ * the newest matches are ranked, so that a word found in half the
+ * archive still answers at once. ORDER BY rank alone is sorted by FTS5
+ * itself before the joins, so only the hits taken are read and get a
+ * snippet. */
+static int by_rank(sqlite3 *db, const struct search_opts *o,
+                   const char *expr, struct search_iter *it)
+{
+	struct buf sql = {0};
+	int64_t cut = 0;
+	buf_puts(&sql, "SELECT search.rowid" FROM_HITS);
+	filter_sql(&sql, &o->f);
+	buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT 1 OFFSET :n");
+	int rc = one_int(db, &sql, o, expr, SEARCH_RANK_WINDOW - 1, &cut);
+	if (rc == 0) {
+		hit_columns(&sql, o);
+		buf_puts(&sql, FROM_HITS);
+		if (cut)
+			buf_puts(&sql, " AND search.rowid >= :n");
+		filter_sql(&sql, &o->f);
+		buf_puts(&sql, " ORDER BY search.rank");
+		rc = prepare(db, &sql, o, expr, cut, &it->st);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+/* Newest first. The hits are listed by number only (a sort of every
+ * match must not carry their text, nor compute snippets it throws
+ * away); each hit taken is then read by its number. When the query
+ * matches a large part of the archive, walking the date index and
+ * keeping the matches is quicker than sorting them all. */
+static int by_date(sqlite3 *db, const struct search_opts *o,
+                   const char *expr, struct search_iter *it)
+{
+	struct buf sql = {0};
+	int64_t last = 0, probe = 0;
+	buf_puts(&sql, "SELECT max(id) FROM entries");
+	int rc = one_int(db, &sql, o, expr, 0, &last);
+	if (rc == 0 && last / 50 > 0) {
+		buf_puts(&sql, "SELECT rowid FROM search WHERE search MATCH :q "
+		               "LIMIT 1 OFFSET :n");
+		rc = one_int(db, &sql, o, expr, last / 50, &probe);
+	}
+	if (rc == 0) {
+		if (probe) {  /* over 2 % of the archive matches */
+			buf_puts(&sql, "SELECT e.id, e.story_id FROM entries e "
+			               "JOIN feeds f ON f.id = e.feed_id WHERE "
+			               "+e.id IN (SELECT rowid FROM search WHERE "
+			               "search MATCH :q)");
+		} else {
+			buf_puts(&sql, "SELECT e.id, e.story_id" FROM_HITS);
+		}
+		filter_sql(&sql, &o->f);
+		buf_puts(&sql, " ORDER BY e.date DESC, e.id DESC");
+		rc = prepare(db, &sql, o, expr, 0, &it->st);
+	}
+	if (rc == 0) {
+		hit_columns(&sql, o);
+		buf_puts(&sql, FROM_HITS " AND search.rowid = :n");
+		rc = prepare(db, &sql, o, expr, 0, &it->row);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+int search_iter_new(struct archive *a, const struct search_opts *o,
+                    struct search_iter **out, char *err, size_t errsz)
+{
+	sqlite3 *db = archive_db(a);
+	*out = NULL;
+	char *expr = search_compile(db, o->query, err, errsz);
+	if (!expr)
+		return -2;
+	struct search_iter *it = xcalloc(1, sizeof *it);
+	it->a = a;
+	it->limit = o->f.limit;
+	int rc = o->by_date ? by_date(db, o, expr, it) : by_rank(db, o, expr, it);
+	free(expr);
+	if (rc < 0) {
+		rc = query_failed(a, err, errsz);
+		search_iter_free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+static int step_failed(struct search_iter *it)
+{
+	char err[200];
+	it->done = 1;
+	if (query_failed(it->a, err, sizeof err) == -2)
+		warnmsg("search: %s", err);
+	return -1;
+}
+
+int search_iter_next(struct search_iter *it, struct search_hit **hit)
+{
+	struct search_hit *h = &it->hit;
+	while (!it->done && (!it->limit || it->given < it->limit)) {
+		int rc = sqlite3_step(it->st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW)
+			return step_failed(it);
+		int64_t story = sqlite3_column_int64(it->st, it->row ? 1 : 2);
+		if (story && !idset_add(&it->stories, story))
+			continue;
+		sqlite3_stmt *cols = it->st;
+		if (it->row) {
+			sqlite3_reset(it->row);
+			sqlite3_bind_int64(it->row,
+			                   sqlite3_bind_parameter_index(it->row,
+			                                                ":n"),
+			                   sqlite3_column_int64(it->st, 0));
+			rc = sqlite3_step(it->row);
+			if (rc == SQLITE_DONE)  /* gone since it was listed */
+				continue;
+			if (rc != SQLITE_ROW)
+				return step_failed(it);
+			cols = it->row;
+		}
+		free(h->snippet);
+		free(h->title);
+		h->snippet = h->title = NULL;
+		arc_row_read(cols, 0, &h->row);
+		if (sqlite3_column_count(cols) > ARC_ROW_NCOLUMNS) {
+			h->snippet = xstrdup((const char *)sqlite3_column_text(
+				cols, ARC_ROW_NCOLUMNS));
+			h->title = xstrdup((const char *)sqlite3_column_text(
+				cols, ARC_ROW_NCOLUMNS + 1));
+		}
+		if (arc_row_sources(it->a, &h->row) < 0) {
+			it->done = 1;
+			return -1;
+		}
+		it->given++;
+		*hit = h;
+		return 1;
+	}
+	it->done = 1;
+	return 0;
+}
+
+void search_iter_free(struct search_iter *it)
+{
+	if (!it)
+		return;
+	sqlite3_finalize(it->st);
+	sqlite3_finalize(it->row);
+	arc_row_clear(&it->hit.row);
+	free(it->hit.snippet);
+	free(it->hit.title);
+	free(it->stories.v);
+	free(it);
 }

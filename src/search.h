@@ -1,6 +1,24 @@
 /*
  * search.h — full-text search of the archive.
  *
+ * The index. search_schema is the archive's migration 3 (archive.c lists
+ * it): an FTS5 table `search` (title, body = entries.text, author,
+ * category, feed = the feed's name) with the "warta" tokenizer, external
+ * content (the view search_content over entries, so no text is stored
+ * twice), kept in step by triggers inside the ingest transaction: an
+ * entry's latest version is what is indexed, a renamed feed is
+ * re-indexed, a purged feed leaves nothing behind. Every connection
+ * needs tokenizer_register() first (archive.c's connection hook), and a
+ * program without it (the sqlite3 shell) can read the archive but not
+ * change entries or feeds.
+ *
+ * Searching. search_iter_new() runs a query over an open archive:
+ * best first (bm25, title weighted above body; when more than
+ * SEARCH_RANK_WINDOW entries match, the best of the newest
+ * SEARCH_RANK_WINDOW), or newest first. A story carried by several feeds
+ * comes once, as its best entry, with every source listed. Hits come one
+ * at a time, reusing one struct: memory stays flat.
+ *
  * The query language is FTS5's (https://sqlite.org/fts5.html §3): words,
  * "quoted phrases", prefix*, AND / OR / NOT (upper case), ( ), NEAR(…),
  * phrase + phrase, ^initial, and field filters (title:, body:, author:,
@@ -25,6 +43,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+#include "archive.h"
 #include "util.h"
 
 /* Longest query accepted, in bytes. */
@@ -32,6 +51,40 @@
 
 /* The FTS5 columns, in table order: the order bm25() weights follow. */
 extern const char *const search_fields[];
+
+/* Migration 3 of the archive: the index, its view and triggers, and a
+ * rebuild over the entries already there. */
+extern const char search_schema[];
+
+/* How many matches bm25 ranks at most: the newest ones. */
+#define SEARCH_RANK_WINDOW 10000
+
+struct search_opts {
+	const char *query;        /* as the user typed it */
+	struct arc_filter f;      /* feed, tag, since, until, limit (0: all),
+	                           * include_removed; each_source is ignored */
+	int by_date;              /* newest first instead of best first */
+	int snippets;             /* compute snippet and marked title */
+};
+
+struct search_hit {
+	struct arc_row row;       /* the entry, with row.sources filled */
+	char *snippet;            /* the best passage of the body, the
+	                           * matches between SEARCH_OPEN and
+	                           * SEARCH_CLOSE; NULL unless asked for */
+	char *title;              /* the title, its matches marked alike */
+};
+
+struct search_iter;
+
+/* 0 and *it on success. -2: the query cannot be read, the reason in err
+ * (a usage error). -1: the archive failed (message printed). */
+int search_iter_new(struct archive *a, const struct search_opts *o,
+                    struct search_iter **it, char *err, size_t errsz);
+/* 1 and *hit (valid until the next call), 0 at the end, -1 on error
+ * (printed). */
+int search_iter_next(struct search_iter *it, struct search_hit **hit);
+void search_iter_free(struct search_iter *it);
 
 /* db: a connection with tokenizer_register() done (used to ask the
  * tokenizer whether a piece of text holds any word). Returns a malloc'd

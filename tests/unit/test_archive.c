@@ -802,7 +802,7 @@ TEST(archive_open_version_stops_there)
 	                   "name = 'stories'"), 0);
 	archive_close(a);
 	a = archive_open(path);
-	CHECK_INT(archive_schema_version(a), 2);
+	CHECK_INT(archive_schema_version(a), ARCHIVE_SCHEMA);
 	CHECK_INT(count(a, "SELECT count(*) FROM sqlite_master WHERE "
 	                   "name = 'stories'"), 1);
 	archive_close(a);
