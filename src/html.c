@@ -352,11 +352,10 @@ struct frame {
 	unsigned flags;
 };
 
-struct ninfo;
-
 struct attr {
 	const char *key;
-	const struct ninfo *info;
+	unsigned flags;        /* the name's N_/A_ bits */
+	const char *svg_at;    /* its SVG spelling, if any */
 	size_t off, len;   /* value in st->vals */
 	int drop;
 };
@@ -398,9 +397,19 @@ static size_t cur_off(struct state *s)
 	return off > s->srclen ? s->srclen : off;
 }
 
+/* What libxml2's htmlParseHTMLName takes after the first character. */
+static const unsigned char name_chars[256] = {
+	['-'] = 1, ['.'] = 1, [':'] = 1, ['_'] = 1,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1,
+};
+
 static int name_char(int c)
 {
-	return is_alnum(c) || c == '-' || c == '_' || c == ':' || c == '.';
+	return name_chars[c & 0xff];
 }
 
 /* Does src[i..] spell name (ASCII case-insensitive) and end there? */
@@ -476,14 +485,19 @@ static struct frame *push(struct state *s, const char *name)
 static void write_text(struct buf *o, const char *t, size_t n)
 {
 	size_t i = 0;
+	/* the next '&' and '<' (n when none), found with memchr */
+	const char *pa = memchr(t, '&', n), *pl = memchr(t, '<', n);
+	size_t na = pa ? (size_t)(pa - t) : n, nl = pl ? (size_t)(pl - t) : n;
 	while (i < n) {
-		size_t j = i;
-		while (j < n && t[j] != '&' && t[j] != '<')
-			j++;
-		if (j == n && i == 0) {
-			put_n(o, t, n);
-			return;
+		if (na < i) {
+			pa = memchr(t + i, '&', n - i);
+			na = pa ? (size_t)(pa - t) : n;
 		}
+		if (nl < i) {
+			pl = memchr(t + i, '<', n - i);
+			nl = pl ? (size_t)(pl - t) : n;
+		}
+		size_t j = na < nl ? na : nl;
 		put_n(o, t + i, j - i);
 		if (j >= n)
 			break;
@@ -668,7 +682,10 @@ static void decode_attr(struct buf *o, const char *v, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		if (v[i] != '&') {
-			buf_putc(o, v[i++]);
+			const char *amp = memchr(v + i, '&', n - i);
+			size_t j = amp ? (size_t)(amp - v) : n;
+			put_n(o, v + i, j - i);
+			i = j;
 			continue;
 		}
 		size_t k = i + 1;
@@ -705,7 +722,7 @@ static void decode_attr(struct buf *o, const char *v, size_t n)
 				continue;
 			}
 		}
-		buf_putc(o, v[i++]);
+		put_c(o, v[i++]);
 	}
 }
 
@@ -749,6 +766,8 @@ static int scheme_ok(const char *u, size_t n)
 
 int url_is_safe(const char *url, size_t n)
 {
+	if (!url || !n)
+		return 1;
 	if (!memchr(url, '&', n))
 		return scheme_ok(url, n);
 	struct buf d = {0};
@@ -881,7 +900,8 @@ static size_t info_slot(const char *name, size_t cap)
 	return (size_t)(h >> 32) & (cap - 1);
 }
 
-static const struct ninfo *info(const char *name)
+/* A copy: the table may move when it grows. */
+static struct ninfo info(const char *name)
 {
 	if (!ntab) {
 		ncap = 512;
@@ -891,7 +911,7 @@ static const struct ninfo *info(const char *name)
 	size_t i = info_slot(name, ncap);
 	while (ntab[i].name) {
 		if (ntab[i].name == name)
-			return &ntab[i];
+			return ntab[i];
 		i = (i + 1) & (ncap - 1);
 	}
 	if (2 * (nused + 1) > ncap) {
@@ -914,7 +934,7 @@ static const struct ninfo *info(const char *name)
 	}
 	nused++;
 	info_fill(&ntab[i], name);
-	return &ntab[i];
+	return ntab[i];
 }
 
 static void info_clear(void)
@@ -1430,7 +1450,7 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 	}
 	buf_reset(&s->vals);
 	size_t n = 0;
-	const struct ninfo *ti = info(f->name);
+	const struct ninfo ti = info(f->name);
 	for (size_t i = 0; i < na + 2; i++) {
 		const char *key, *val;
 		if (i < na) {
@@ -1454,15 +1474,16 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 		if (k == n)
 			n++;
 		a->key = key;
-		const struct ninfo *ki = info(key);
-		a->info = ki;
+		const struct ninfo ki = info(key);
+		a->flags = ki.flags;
+		a->svg_at = ki.svg_at;
 		/* what will not be written is not worked on */
-		if (ki->flags & A_STYLE)
+		if (ki.flags & A_STYLE)
 			a->drop = accbit != A_ACC;
 		else if (svgmap)
-			a->drop = !ki->svg_at;
+			a->drop = !ki.svg_at;
 		else
-			a->drop = !(ki->flags & accbit);
+			a->drop = !(ki.flags & accbit);
 		a->off = a->len = 0;
 		if (a->drop)
 			continue;
@@ -1473,12 +1494,12 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 			put_n(v, val, vn);
 		else
 			sgml_refs(v, val, vn);
-		if (ki->flags & A_LOWER)
+		if (ki.flags & A_LOWER)
 			for (size_t j = 0; j < v->len; j++)
 				v->p[j] = (char)lower((unsigned char)v->p[j]);
 		char rk[64];
 		size_t ln = strlen(f->name), lk = strlen(key);
-		if ((ki->flags & A_RELURI) && ln + lk + 2 <= sizeof rk) {
+		if ((ki.flags & A_RELURI) && ln + lk + 2 <= sizeof rk) {
 			memcpy(rk, f->name, ln);
 			rk[ln] = ' ';
 			memcpy(rk + ln + 1, key, lk + 1);
@@ -1515,10 +1536,10 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 		struct attr *a = &s->at[i];
 		if (a->drop)
 			continue;
-		const char *v = s->vals.p + a->off;
+		const char *v = s->vals.p ? s->vals.p + a->off : "";
 		const char *key = a->key;
 		size_t vl = a->len;
-		if (a->info->flags & A_STYLE) {
+		if (a->flags & A_STYLE) {
 			buf_reset(&s->tmp);
 			css_sanitize(&s->tmp, v, vl, s->svg);
 			if (!s->tmp.len)
@@ -1529,16 +1550,16 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 			continue;
 		}
 		if (svgmap)
-			key = a->info->svg_at;
-		int href = (a->info->flags & A_HREF) != 0;
-		if ((a->info->flags & A_URL) && !url_is_safe(v, vl)) {
+			key = a->svg_at;
+		int href = (a->flags & A_HREF) != 0;
+		if ((a->flags & A_URL) && !url_is_safe(v, vl)) {
 			if (!href)
 				continue;
 			vl = 0;
 		}
 		if (href && !scheme_ok(v, vl))
 			vl = 0;
-		if ((ti->flags & N_ANIM) && !strcmp(a->key, "attributename") &&
+		if ((ti.flags & N_ANIM) && !strcmp(a->key, "attributename") &&
 		    animates_url(v, vl))
 			continue;
 		put_c(o, ' ');
@@ -1547,14 +1568,14 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 		put_n(o, v, vl);
 		put_c(o, '"');
 	}
-	if (ti->flags & N_VOID) {
+	if (ti.flags & N_VOID) {
 		put_n(o, " />", 3);
 		f->flags |= F_VOID;
 	} else {
 		put_c(o, '>');
 	}
 	f->out = tag;
-	if (ti->flags & N_RAW) {
+	if (ti.flags & N_RAW) {
 		f->flags |= F_RAW;
 		s->raw++;
 	}
@@ -1574,37 +1595,37 @@ static void do_start(struct state *s, const char *name, const xmlChar **atts,
 	if (!atts || !atts[0])
 		f->flags |= F_NOATTR;
 
-	const struct ninfo *ni = info(name);
+	const struct ninfo ni = info(name);
 	const char *tag = name;
 	unsigned accbit = A_ACC;
 	const char *add_xmlns = NULL;
 	int svgmap = 0;
 	/* forms go, beyond feedparser: nothing in a feed may post */
-	int ok = ni->flags & N_ACC;
+	int ok = ni.flags & N_ACC;
 	if (!ok || s->svg) {
-		if (ni->flags & N_SKIP) {
+		if (ni.flags & N_SKIP) {
 			s->skip++;
 			f->flags |= F_SKIP;
 		}
-		if (ni->flags & (N_SVG | N_MATH)) {
+		if (ni.flags & (N_SVG | N_MATH)) {
 			const char *xmlns = find_att(atts, "xmlns");
 			if (!s->xhtml && (!xmlns || !*xmlns))
-				add_xmlns = (ni->flags & N_SVG) ? SVG_NS : MATH_NS;
+				add_xmlns = (ni.flags & N_SVG) ? SVG_NS : MATH_NS;
 		}
-		if ((ni->flags & N_MATH) &&
+		if ((ni.flags & N_MATH) &&
 		    (add_xmlns || has_pair(atts, "xmlns", MATH_NS))) {
 			s->math++;
 			f->flags |= F_MATH;
 		}
-		if ((ni->flags & N_SVG) &&
+		if ((ni.flags & N_SVG) &&
 		    (add_xmlns || has_pair(atts, "xmlns", SVG_NS))) {
 			s->svg++;
 			f->flags |= F_SVG;
 		}
-		if (s->math && (ni->flags & N_MATHML)) {
+		if (s->math && (ni.flags & N_MATHML)) {
 			accbit = A_MATHML;
-		} else if (s->svg && ni->svg_el) {
-			tag = ni->svg_el;
+		} else if (s->svg && ni.svg_el) {
+			tag = ni.svg_el;
 			svgmap = 1;
 		} else if (!ok) {
 			return;
@@ -1674,11 +1695,36 @@ static void do_comment(struct state *s, const char *c, size_t n)
 /* ------------------------------------------------------------------ */
 /* html_to_text's events                                               */
 
+/* 1: a byte text_put must look at (blanks, controls, the lead bytes of
+ * NBSP and the other Unicode spaces) */
+static const unsigned char text_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[' '] = 1, [0x7f] = 1, [0xc2] = 1, [0xe2] = 1, [0xe3] = 1,
+};
+
+/* Append text, blanks collapsed: a pending line break or blank is
+ * written only before the next visible character. */
 static void text_put(struct state *s, const char *p, size_t n)
 {
 	struct buf *o = s->out;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)p[i];
+		if (!text_special[c]) {
+			size_t j = i + 1;
+			while (j < n && !text_special[(unsigned char)p[j]])
+				j++;
+			if (o->len) {
+				if (s->nl)
+					put_c(o, '\n');
+				else if (s->sp)
+					put_c(o, ' ');
+			}
+			s->nl = s->sp = 0;
+			put_n(o, p + i, j - i);
+			i = j;
+			continue;
+		}
 		size_t w = 0;
 		if (is_space(c))
 			w = 1;
@@ -1694,19 +1740,22 @@ static void text_put(struct state *s, const char *p, size_t n)
 			w = 3;
 		if (w) {
 			s->sp = 1;
-			i += w - 1;
+			i += w;
 			continue;
 		}
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f) {
+			i++;
 			continue;
+		}
 		if (o->len) {
 			if (s->nl)
-				buf_putc(o, '\n');
+				put_c(o, '\n');
 			else if (s->sp)
-				buf_putc(o, ' ');
+				put_c(o, ' ');
 		}
 		s->nl = s->sp = 0;
-		buf_putc(o, c);
+		put_c(o, (char)c);
+		i++;
 	}
 }
 
@@ -1726,7 +1775,7 @@ static void t_start(struct state *s, const char *name, int real)
 	struct frame *f = push(s, name);
 	if (!real)
 		return;
-	unsigned fl = info(name)->flags;
+	unsigned fl = info(name).flags;
 	if (fl & N_HIDDEN) {
 		f->flags |= F_HIDE;
 		s->hide++;
@@ -1961,6 +2010,19 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 	int ok = 0;
 	size_t i = 0, t = 0;
 	while (i < n) {
+		/* eight bytes at a time while none is '<', a control
+		 * character or non-ASCII */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, u + i, 8);
+			const uint64_t hi = 0x8080808080808080ull;
+			const uint64_t one = 0x0101010101010101ull;
+			uint64_t lt = x ^ (one * '<');
+			if ((x & hi) || (((x | hi) - one * 0x20) & hi) != hi ||
+			    ((lt - one) & ~lt & hi))
+				break;
+			i += 8;
+		}
 		while (i < n && !text_stop[u[i]])
 			i++;
 		if (i >= n)
@@ -2016,7 +2078,7 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 			goto out;
 		const char *name;
 		size_t l = fast_name(s, in + i + 1, n - i - 1, &name);
-		if (!l || (info(name)->flags & N_SPECIAL))
+		if (!l || (info(name).flags & N_SPECIAL))
 			goto out;
 		if (nn && fast_autocloses(name, names[nn - 1]))
 			goto out;
@@ -2091,7 +2153,7 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 		atts[2 * na + 1] = NULL;
 		/* values live in fvals, which the handlers leave alone */
 		ev_start(s, name, na ? atts : NULL, 1, selfclose);
-		if (selfclose || (info(name)->flags & N_EMPTY)) {
+		if (selfclose || (info(name).flags & N_EMPTY)) {
 			ev_end(s, name, 0);
 		} else {
 			if (nn == capn) {
@@ -2318,6 +2380,8 @@ char *html_to_text(const char *html, size_t len)
 		return xstrdup("");
 	struct state s;
 	memset(&s, 0, sizeof s);
+	buf_grow(&out, len / 2 + 16);
+	out.p[0] = '\0';
 	s.out = &out;
 	parse(&s, html, len, 1);
 	return buf_steal(&out);
