@@ -836,6 +836,21 @@ int export_end(struct exporter *x)
 
 /* ---- atomic -o ---- */
 
+/* A failed open keeps nothing: no temporary file, no memory. */
+static int open_failed(struct atomic_file *af, int fd)
+{
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	memset(af, 0, sizeof *af);
+	errno = e;
+	return -1;
+}
+
 int atomic_open(struct atomic_file *af, const char *path)
 {
 	memset(af, 0, sizeof *af);
@@ -848,18 +863,16 @@ int atomic_open(struct atomic_file *af, const char *path)
 	const char *base = slash ? slash + 1 : path;
 	if (!*base) {
 		errno = EISDIR;
-		return -1;
+		return open_failed(af, -1);
 	}
 	/* A dot file beside the target: same file system, so rename is
 	 * atomic, and hidden from a web server's directory listing. */
 	af->tmp = xasprintf("%.*s.%s.XXXXXX", (int)(base - path), path, base);
 	int fd = mkostemp(af->tmp, O_CLOEXEC);
 	if (fd < 0) {
-		int e = errno;
 		free(af->tmp);
 		af->tmp = NULL;
-		errno = e;
-		return -1;
+		return open_failed(af, -1);
 	}
 	struct stat st;
 	mode_t mode;
@@ -870,15 +883,8 @@ int atomic_open(struct atomic_file *af, const char *path)
 		umask(um);
 		mode = 0666 & ~um;
 	}
-	if (fchmod(fd, mode) < 0 || !(af->fp = fdopen(fd, "w"))) {
-		int e = errno;
-		close(fd);
-		unlink(af->tmp);
-		free(af->tmp);
-		af->tmp = NULL;
-		errno = e;
-		return -1;
-	}
+	if (fchmod(fd, mode) < 0 || !(af->fp = fdopen(fd, "w")))
+		return open_failed(af, fd);
 	return 0;
 }
 

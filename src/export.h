@@ -143,8 +143,9 @@ int export_end(struct exporter *x);
  * 0666 & ~umask: a web server must be able to read it), renames over FILE
  * and then fsyncs the folder. Until commit succeeds FILE is untouched;
  * abort (or a failed commit) removes the temporary file. "-" means stdout
- * and makes commit a flush. Both return 0, or -1 with errno set; open
- * leaves af in a state where abort is safe either way.
+ * and makes commit a flush. All return 0, or -1 with errno set; a failed
+ * open holds nothing (abort is not needed, and harmless); after commit,
+ * failed or not, af holds nothing either.
  */
 struct atomic_file {
 	char *path;   /* FILE as given */
