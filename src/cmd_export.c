@@ -28,6 +28,7 @@
 #include "date.h"
 #include "export.h"
 #include "opml.h"
+#include "search.h"
 #include "util.h"
 
 const char usage_export[] =
@@ -269,6 +270,45 @@ static const struct export_sources *row_sources(struct srcs *b,
 	return &b->s;
 }
 
+/* Rows newest first: the archive's own iterator, or with --query the
+ * search's in date order, under the same filter. */
+struct rows {
+	struct arc_iter *arc;
+	struct search_iter *search;
+};
+
+static int rows_open(struct rows *r, struct archive *a,
+                     const struct arc_filter *f, const char *query)
+{
+	if (!query) {
+		r->arc = arc_iter_new(a, f);
+		return r->arc ? EXIT_DONE : EXIT_FAIL;
+	}
+	struct search_opts so = {.query = query, .f = *f, .by_date = 1};
+	char err[256];
+	int rc = search_iter_new(a, &so, &r->search, err, sizeof err);
+	if (rc == -2)
+		return usage_error("export", "--query: %s", err);
+	return rc < 0 ? EXIT_FAIL : EXIT_DONE;
+}
+
+static int rows_next(struct rows *r, struct arc_row **row)
+{
+	if (r->arc)
+		return arc_iter_next(r->arc, row);
+	struct search_hit *h;
+	int rc = search_iter_next(r->search, &h);
+	if (rc == 1)
+		*row = &h->row;
+	return rc;
+}
+
+static void rows_close(struct rows *r)
+{
+	arc_iter_free(r->arc);
+	search_iter_free(r->search);
+}
+
 static int64_t row_newest(const struct arc_row *r)
 {
 	int64_t t = r->date;
@@ -292,12 +332,6 @@ static int export_entries(struct archive *a, const struct opts *o)
 			                   "feeds')", o->feed);
 		f.feed_id = feed.id;
 		f.include_removed = 1; /* named: its archive is wanted */
-	}
-	if (o->query) {
-		/* TODO(export): --query through search.h once it lands. */
-		arc_feed_clear(&feed);
-		warnmsg("export: --query: not written yet");
-		return EXIT_FAIL;
 	}
 
 	if (o->feed)
@@ -332,24 +366,26 @@ static int export_entries(struct archive *a, const struct opts *o)
 		.link = o->feed ? feed.site_url : NULL,
 	};
 	struct atomic_file af;
-	struct arc_iter *it = NULL;
+	struct rows rows = {0};
 	struct exporter *x = NULL;
 	struct srcs sb = {0};
-	int ok = 0;
+	int ok = 0, status = EXIT_FAIL;
+	/* The query is checked before FILE is touched: a usage error must
+	 * not cost the old file, nor leave a temporary one. */
+	int rc = rows_open(&rows, a, &f, o->query);
+	if (rc != EXIT_DONE) {
+		status = rc;
+		goto done;
+	}
 	FILE *fp = out_open(&af, o->out);
 	if (!fp)
 		goto done;
-	it = arc_iter_new(a, &f);
-	if (!it) {
-		atomic_abort(&af);
-		goto done;
-	}
 	struct arc_row *row = NULL;
-	int rc = arc_iter_next(it, &row);
+	rc = rows_next(&rows, &row);
 	h.updated = rc == 1 ? row_newest(row) : now_utc();
 	x = export_begin(o->fmt, fp, &h);
 	ok = 1;
-	for (; rc == 1; rc = arc_iter_next(it, &row))
+	for (; rc == 1; rc = rows_next(&rows, &row))
 		if (export_entry(x, &row->e, row_sources(&sb, row)) < 0)
 			break;
 	if (rc < 0)
@@ -359,16 +395,15 @@ static int export_entries(struct archive *a, const struct opts *o)
 		        strerror(errno));
 		ok = 0;
 	}
-	rc = out_finish(&af, o->out, ok);
-	ok = rc == EXIT_DONE;
+	status = out_finish(&af, o->out, ok);
 done:
-	arc_iter_free(it);
+	rows_close(&rows);
 	free(sb.v);
 	free(id);
 	free(doc_title);
 	buf_free(&title);
 	arc_feed_clear(&feed);
-	return ok ? EXIT_DONE : EXIT_FAIL;
+	return status;
 }
 
 int cmd_export(int argc, char **argv)
