@@ -911,7 +911,8 @@ static int by_rank(sqlite3 *db, const struct search_opts *o,
 	buf_puts(&sql, "SELECT search.rowid" FROM_HITS);
 	filter_sql(&sql, &o->f);
 	buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT 1 OFFSET :n");
-	int rc = one_int(db, &sql, o, expr, SEARCH_RANK_WINDOW - 1, &cut);
+	long window = o->window > 0 ? o->window : SEARCH_RANK_WINDOW;
+	int rc = one_int(db, &sql, o, expr, window - 1, &cut);
 	if (rc == 0) {
 		hit_columns(&sql, o);
 		buf_puts(&sql, FROM_HITS);

@@ -65,6 +65,7 @@ struct search_opts {
 	                           * include_removed; each_source is ignored */
 	int by_date;              /* newest first instead of best first */
 	int snippets;             /* compute snippet and marked title */
+	long window;              /* 0: SEARCH_RANK_WINDOW (tests set less) */
 };
 
 struct search_hit {

@@ -298,3 +298,269 @@ TEST(search_mark_styles_and_cleans)
 	CHECK_STR(marked("", MARK_BOLD), "");
 	CHECK_STR(marked(NULL, MARK_BOLD), "");
 }
+
+/* ---- over a real archive ---- */
+
+#include "archive.h"
+
+static void mk_entry(struct entry *e, const char *id, const char *title,
+                     const char *text, int64_t t)
+{
+	memset(e, 0, sizeof *e);
+	e->id = xstrdup(id);
+	e->link = xasprintf("https://mc.example.go.id/%s/", id);
+	e->title = xstrdup(title);
+	e->content = xstrdup(text);
+	e->content_is_text = 1;
+	e->published.raw = xstrdup("date");
+	e->published.t = t;
+	e->published.ok = 1;
+}
+
+static int64_t feed_add(struct archive *a, const char *url, const char *tag)
+{
+	const char *tags[] = {tag};
+	struct arc_new_feed nf = {.url = url, .tags = tags, .ntags = tag != NULL};
+	int64_t id = 0;
+	if (archive_feed_add(a, &nf, 0, &id) < 0)
+		return 0;
+	return id;
+}
+
+static int put(struct archive *a, int64_t feed, struct entry *es, size_t n,
+               const char *feed_title)
+{
+	struct arc_ingest *in = archive_ingest_begin(a, feed, 1764700000);
+	if (!in)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (archive_ingest_entry(in, &es[i]) < 0) {
+			archive_ingest_abort(in);
+			return -1;
+		}
+	if (feed_title) {
+		struct feed f = {.title = (char *)feed_title};
+		if (archive_ingest_feed(in, &f) < 0) {
+			archive_ingest_abort(in);
+			return -1;
+		}
+	}
+	struct arc_fetch fx = {.time = 1764700000, .url = "file:///x",
+	                       .next_due = 1764703600};
+	int rc = archive_ingest_end(in, &fx, NULL);
+	for (size_t i = 0; i < n; i++)
+		entry_clear(&es[i]);
+	return rc;
+}
+
+/* The hits of a query over the archive as "id,id,…" (the number of
+ * sources after a '/' when more than one), or "!" + the error. */
+static char *ask(struct archive *a, const char *q, struct search_opts *base)
+{
+	static char out[512];
+	struct search_opts o = {0};
+	if (base)
+		o = *base;
+	o.query = q;
+	o.f.include_removed = 1;
+	struct search_iter *it;
+	char err[256];
+	int rc = search_iter_new(a, &o, &it, err, sizeof err);
+	if (rc < 0) {
+		snprintf(out, sizeof out, "!%s", rc == -2 ? err : "archive");
+		return out;
+	}
+	struct search_hit *h;
+	size_t n = 0;
+	out[0] = 0;
+	while ((rc = search_iter_next(it, &h)) == 1) {
+		n += (size_t)snprintf(out + n, sizeof out - n, "%s%lld",
+		                      n ? "," : "", (long long)h->row.id);
+		if (h->row.nsources > 1)
+			n += (size_t)snprintf(out + n, sizeof out - n, "/%zu",
+			                      h->row.nsources);
+	}
+	if (rc < 0)
+		snprintf(out, sizeof out, "!next");
+	search_iter_free(it);
+	return out;
+}
+
+static char *fts_check(struct archive *a)
+{
+	static char out[256];
+	char *e = NULL;
+	if (sqlite3_exec(archive_db(a), "INSERT INTO search(search) "
+	                 "VALUES('integrity-check')", NULL, NULL, &e) ==
+	    SQLITE_OK)
+		snprintf(out, sizeof out, "ok");
+	else
+		snprintf(out, sizeof out, "%s", e ? e : "?");
+	sqlite3_free(e);
+	return out;
+}
+
+static struct archive *news_archive(int64_t *f1, int64_t *f2)
+{
+	char *path = xasprintf("%s/s.db", t_tmpdir());
+	struct archive *a = archive_open(path);
+	free(path);
+	if (!a)
+		return NULL;
+	*f1 = feed_add(a, "https://mc.example.go.id/feed/", "kalsel");
+	*f2 = feed_add(a, "https://kominfo.example.go.id/feed/", NULL);
+	struct entry es[4];
+	/* 1: the word in the title; 2: once in the body; 3: neither */
+	mk_entry(&es[0], "a", "Banjir rob melanda pesisir",
+	         "Warga pesisir mengungsi.", 1764600000);
+	mk_entry(&es[1], "b", "Rapat koordinasi",
+	         "Rapat membahas pemberdayaan warga dan banjir kemarin.",
+	         1764650000);
+	mk_entry(&es[2], "c", "Salat Jum'at", "Pukul 09.30 WITA di masjid.",
+	         1764690000);
+	mk_entry(&es[3], "d", "Pelatihan kader",
+	         "Kader posyandu memberdayakan ibu hamil.", 1764500000);
+	if (put(a, *f1, es, 4, "Media Center Banjarbaru") < 0)
+		return NULL;
+	return a;
+}
+
+TEST(search_archive_finds_ranks_and_filters)
+{
+	int64_t f1, f2;
+	struct archive *a = news_archive(&f1, &f2);
+	CHECK(a != NULL);
+	CHECK_STR(fts_check(a), "ok");
+	/* the title counts more than the body */
+	CHECK_STR(ask(a, "banjir", NULL), "1,2");
+	/* bm25: the shorter text of 4 beats 2 */
+	CHECK_STR(ask(a, "berdaya", NULL), "4,2");
+	CHECK_STR(ask(a, "\"pemberdayaan\"", NULL), "2");
+	CHECK_STR(ask(a, "title:rapat", NULL), "2");
+	struct search_opts newest = {.by_date = 1};
+	CHECK_STR(ask(a, "feed:banjarbaru", &newest), "3,2,1,4");
+	CHECK_STR(ask(a, "Jum'at 09.30", NULL), "3");
+	CHECK_STR(ask(a, "nothing", NULL), "");
+	CHECK_STR(ask(a, "\"banjir", NULL), "!unbalanced quote (a '\"' has "
+	          "no closing '\"')");
+	struct search_opts o = {.by_date = 1};
+	CHECK_STR(ask(a, "warga OR kader", &o), "2,1,4");
+	o.f.since = 1764550000;
+	CHECK_STR(ask(a, "warga OR kader", &o), "2,1");
+	o.f.until = 1764620000;
+	CHECK_STR(ask(a, "warga OR kader", &o), "1");
+	struct search_opts lim = {.f.limit = 1};
+	CHECK_STR(ask(a, "warga OR kader", &lim), "4");
+	struct search_opts tag = {.f.tag = "kalsel"};
+	CHECK_STR(ask(a, "kader", &tag), "4");
+	tag.f.tag = "other";
+	CHECK_STR(ask(a, "kader", &tag), "");
+	struct search_opts feed = {.f.feed_id = f2};
+	CHECK_STR(ask(a, "kader", &feed), "");
+	/* past the window only the newest matches are ranked */
+	struct search_opts win = {.window = 1};
+	CHECK_STR(ask(a, "banjir", &win), "2");
+	win.window = 2;
+	CHECK_STR(ask(a, "banjir", &win), "1,2");
+	archive_close(a);
+}
+
+TEST(search_archive_snippet_and_title_marked)
+{
+	int64_t f1, f2;
+	struct archive *a = news_archive(&f1, &f2);
+	CHECK(a != NULL);
+	struct search_opts o = {.query = "berdaya", .snippets = 1};
+	struct search_iter *it;
+	char err[100];
+	CHECK_INT(search_iter_new(a, &o, &it, err, sizeof err), 0);
+	struct search_hit *h;
+	CHECK_INT(search_iter_next(it, &h), 1);
+	CHECK_STR(h->snippet, "Kader posyandu \x02memberdayakan\x03 ibu "
+	          "hamil.");
+	CHECK_STR(h->title, "Pelatihan kader");
+	search_iter_free(it);
+	o.query = "rapat";
+	o.by_date = 1;
+	CHECK_INT(search_iter_new(a, &o, &it, err, sizeof err), 0);
+	CHECK_INT(search_iter_next(it, &h), 1);
+	CHECK_STR(h->title, "\x02Rapat\x03 koordinasi");
+	CHECK_CONTAINS(h->snippet, "\x02Rapat\x03 membahas");
+	CHECK_INT(search_iter_next(it, &h), 0);
+	search_iter_free(it);
+	archive_close(a);
+}
+
+TEST(search_archive_latest_version_is_found)
+{
+	int64_t f1, f2;
+	struct archive *a = news_archive(&f1, &f2);
+	CHECK(a != NULL);
+	struct entry e;
+	mk_entry(&e, "a", "Longsor di pegunungan", "Warga mengungsi lagi.",
+	         1764600000);
+	CHECK(put(a, f1, &e, 1, NULL) == 0);
+	CHECK_STR(ask(a, "longsor", NULL), "1");
+	CHECK_STR(ask(a, "rob", NULL), "");
+	CHECK_STR(ask(a, "banjir", NULL), "2");
+	CHECK_STR(fts_check(a), "ok");
+	archive_close(a);
+}
+
+TEST(search_archive_one_story_many_sources)
+{
+	int64_t f1, f2;
+	struct archive *a = news_archive(&f1, &f2);
+	CHECK(a != NULL);
+	/* the same story (same link) from a second feed */
+	struct entry e;
+	mk_entry(&e, "a", "Banjir rob melanda pesisir",
+	         "Warga pesisir mengungsi.", 1764600000);
+	CHECK(put(a, f2, &e, 1, "Diskominfo") == 0);
+	/* one hit, its best entry (the shorter feed name), both feeds */
+	CHECK_STR(ask(a, "pesisir", NULL), "5/2");
+	CHECK_STR(ask(a, "feed:diskominfo", NULL), "5/2");
+	struct search_opts o = {.by_date = 1};
+	CHECK_STR(ask(a, "pesisir", &o), "5/2");
+	archive_close(a);
+}
+
+TEST(search_archive_feed_rename_and_purge_keep_the_index_true)
+{
+	int64_t f1, f2;
+	struct archive *a = news_archive(&f1, &f2);
+	CHECK(a != NULL);
+	struct entry e;
+	mk_entry(&e, "x", "Kader", "Teks.", 1764600000);
+	CHECK(put(a, f2, &e, 1, "Diskominfo") == 0);
+	CHECK_STR(ask(a, "feed:diskominfo", NULL), "5");
+	/* the feed renames itself: its entries are found by the new name */
+	CHECK(put(a, f2, NULL, 0, "Dinas Kominfo") == 0);
+	CHECK_STR(ask(a, "feed:diskominfo", NULL), "");
+	CHECK_STR(ask(a, "feed:kominfo", NULL), "5");
+	CHECK_STR(fts_check(a), "ok");
+	CHECK(archive_feed_remove(a, f1, 1) == 0);
+	CHECK_STR(ask(a, "kader", NULL), "5");
+	CHECK_STR(ask(a, "banjir", NULL), "");
+	CHECK_STR(fts_check(a), "ok");
+	archive_close(a);
+}
+
+TEST(search_archive_index_built_for_an_older_archive)
+{
+	char *path = xasprintf("%s/old.db", t_tmpdir());
+	struct archive *a = archive_open_version(path, 2);
+	CHECK(a != NULL);
+	int64_t f = feed_add(a, "https://mc.example.go.id/feed/", NULL);
+	struct entry e;
+	mk_entry(&e, "a", "Pemberdayaan UMKM", "Teks lama.", 1764600000);
+	CHECK(put(a, f, &e, 1, NULL) == 0);
+	archive_close(a);
+	a = archive_open(path);
+	free(path);
+	CHECK(a != NULL);
+	CHECK_INT(archive_schema_version(a), ARCHIVE_SCHEMA);
+	CHECK_STR(ask(a, "berdaya", NULL), "1");
+	CHECK_STR(fts_check(a), "ok");
+	archive_close(a);
+}
