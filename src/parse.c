@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,7 @@ struct cx {
 	struct tag *tags;
 	size_t ntags;
 	int has_gen;
+	int summary_from_content;
 	char *gen_href, *gen_version;
 	char *lang_at_start;   /* xml:lang in force where an entry began */
 	int guidislink;
@@ -150,6 +152,14 @@ struct pstate {
 	char *xlink_prefix_decl;/* xmlns:xlink seen on this element */
 	struct cx fcx, ecx, scx, icx, tcx;
 	int dirty;              /* fcx changed since the feed was built */
+
+	/* libxml2 interns namespace URIs in its dictionary: one pointer per
+	 * namespace for the whole parse, so prefixes are cached by it */
+	struct {
+		const xmlChar *uri;
+		const char *prefix;
+	} nscache[8];
+	unsigned nsnext;
 
 	struct tframe *tf;
 	size_t ntf, captf;
@@ -483,12 +493,27 @@ static const char *ns_prefix(const char *uri)
 	return NULL;
 }
 
+static const char *ns_prefix_st(struct pstate *st, const xmlChar *uri)
+{
+	if (!uri)
+		return "";
+	for (int i = 0; i < 8; i++)
+		if (st->nscache[i].uri == uri)
+			return st->nscache[i].prefix;
+	const char *pf = ns_prefix((const char *)uri);
+	st->nscache[st->nsnext & 7].uri = uri;
+	st->nscache[st->nsnext & 7].prefix = pf;
+	st->nsnext++;
+	return pf;
+}
+
 /* The prefix an element is matched under: the known one for its
  * namespace, else the prefix it was written with (also when it was never
  * declared), else "" (an unknown default namespace reads as core). */
-static const char *el_prefix(const xmlChar *uri, const xmlChar *prefix)
+static const char *el_prefix(struct pstate *st, const xmlChar *uri,
+                             const xmlChar *prefix)
 {
-	const char *pf = uri ? ns_prefix((const char *)uri) : NULL;
+	const char *pf = uri ? ns_prefix_st(st, uri) : NULL;
 	if (pf)
 		return pf;
 	if (prefix) {
@@ -617,6 +642,7 @@ static enum el lookup_el(const char *prefix, const char *local)
 struct attrs {
 	const xmlChar **a;
 	int n;
+	struct pstate *st;
 };
 
 /* The value of attribute name (lower case; "rdf:about" style for a
@@ -629,7 +655,7 @@ static char *attr_get(const struct attrs *at, const char *name)
 		const char *local = (const char *)t[0];
 		const char *uri = (const char *)t[2];
 		if (colon) {
-			const char *pf = uri ? ns_prefix(uri) : NULL;
+			const char *pf = uri ? ns_prefix_st(at->st, t[2]) : NULL;
 			if (!pf && t[1])
 				pf = (const char *)t[1];
 			if (!pf || strlen(pf) != (size_t)(colon - name) ||
@@ -637,8 +663,10 @@ static char *attr_get(const struct attrs *at, const char *name)
 			    strcasecmp(local, colon + 1) != 0)
 				continue;
 		} else {
-			const char *pf = uri ? ns_prefix(uri) : "";
-			if ((pf && *pf) || strcasecmp(local, name) != 0)
+			if (strcasecmp(local, name) != 0)
+				continue;
+			const char *pf = uri ? ns_prefix_st(at->st, t[2]) : "";
+			if (pf && *pf)
 				continue;
 		}
 		/* libxml2 leaves "&#38;" for '&' when entities are not
@@ -864,6 +892,15 @@ static void fix_text(struct pstate *st, char **sp)
 	size_t n = strlen((char *)s);
 	int high = 0, only_latin1 = 1, c1 = 0;
 	for (size_t i = 0; i < n; i++) {
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if (s[i] < 0x80)
 			continue;
 		high = 1;
@@ -966,17 +1003,25 @@ static void unwrap_div(char **sp)
 	*sp = out;
 }
 
-static char *trim_copy(const struct buf *b)
+/* The frame's text, trimmed, as a malloc'd string. A big one is handed
+ * over rather than copied (the frame grows a new buffer next time). */
+static char *take_text(struct buf *b)
 {
-	const char *s = b->p ? b->p : "";
-	size_t n = b->len;
-	while (n && isspace((unsigned char)*s)) {
+	if (!b->p)
+		return xstrdup("");
+	size_t s = 0, n = b->len;
+	while (s < n && isspace((unsigned char)b->p[s]))
 		s++;
+	while (n > s && isspace((unsigned char)b->p[n - 1]))
 		n--;
-	}
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	return xstrndup(s, n);
+	if (n - s < 4096)
+		return xstrndup(b->p + s, n - s);
+	if (s)
+		memmove(b->p, b->p + s, n - s);
+	b->p[n - s] = 0;
+	char *r = b->p;
+	memset(b, 0, sizeof *b);
+	return r;
 }
 
 static int can_be_relative(enum key k)
@@ -1151,20 +1196,23 @@ static void store(struct pstate *st, enum key key, char *out)
 /* feedparser's pop(): the frame's text, processed; stored when the
  * frame expected text. Returns the value (owned by the caller) or NULL
  * when the top frame is not key's. */
-static char *pop(struct pstate *st, enum key key)
+static char *pop(struct pstate *st, enum key key, int want)
 {
 	if (!st->ntf || st->tf[st->ntf - 1].key != key)
 		return NULL;
 	struct tframe *f = &st->tf[--st->ntf];
 	st->ef[st->nef - 1].pushed--;
-	char *out = trim_copy(&f->text);
-	if (f->text.cap > 65536)
-		buf_free(&f->text);
+	char *out = take_text(&f->text);
 	if (strcmp(st->version, "atom10") == 0 &&
 	    strcmp(st->ctype, "application/xhtml+xml") == 0)
 		unwrap_div(&out);
-	if (!f->expecting)
+	if (!f->expecting) {
+		if (!want) {
+			free(out);
+			return NULL;
+		}
 		return out;
+	}
 	if (st->cbase64 && st->incontent) {
 		char *d = b64decode(out);
 		if (d)
@@ -1178,13 +1226,13 @@ static char *pop(struct pstate *st, enum key key)
 		snprintf(st->ctype, sizeof st->ctype, "text/html");
 	st->cbase64 = 0;
 	fix_text(st, &out);
-	store(st, key, xstrdup(out));
-	return out;
+	store(st, key, want ? xstrdup(out) : out);
+	return want ? out : NULL;
 }
 
-static char *pop_content(struct pstate *st, enum key key)
+static char *pop_content(struct pstate *st, enum key key, int want)
 {
-	char *v = pop(st, key);
+	char *v = pop(st, key, want);
 	if (st->incontent)
 		st->incontent--;
 	st->ctype[0] = 0;
@@ -1290,7 +1338,7 @@ static void link_from_attrs(struct link *l, const struct attrs *at)
 	for (int i = 0; i < at->n; i++) {
 		const xmlChar **t = at->a + 5 * i;
 		char name[64];
-		const char *pf = t[2] ? ns_prefix((const char *)t[2]) : "";
+		const char *pf = t[2] ? ns_prefix_st(at->st, t[2]) : "";
 		if (!pf)
 			pf = t[1] ? (const char *)t[1] : "";
 		snprintf(name, sizeof name, "%s%s%s", pf, *pf ? ":" : "",
@@ -1613,8 +1661,7 @@ static void build_entry(struct pstate *st, struct entry *e)
 			e->content = xstrdup(ct->value);
 			e->content_is_text = 1;
 		}
-		if (!c->t[T_SUMMARY].value && (is_html_type(type) ||
-		                              strcmp(type, "text/plain") == 0))
+		if (!c->t[T_SUMMARY].value && c->summary_from_content)
 			e->summary = e->content_is_text ? tc_html(st, ct) :
 			             xstrdup(e->content);
 	}
@@ -1709,7 +1756,7 @@ static void start_author(struct pstate *st)
 
 static void end_author(struct pstate *st)
 {
-	char *v = pop(st, K_AUTHOR);
+	char *v = pop(st, K_AUTHOR, 1);
 	st->inauthor = 0;
 	struct cx *c = context(st);
 	if (c->nauthors && v && *v) {
@@ -1755,7 +1802,7 @@ static void start_title(struct pstate *st, const struct attrs *at)
 
 static void end_title(struct pstate *st)
 {
-	char *v = pop_content(st, K_TITLE);
+	char *v = pop_content(st, K_TITLE, 1);
 	if (v && *v)
 		st->title_depth = st->depth;
 	free(v);
@@ -1771,27 +1818,12 @@ static void end_content(struct pstate *st)
 {
 	int copy = strcmp(st->ctype, "text/plain") == 0 ||
 	           is_html_type(st->ctype);
-	char type[64];
-	snprintf(type, sizeof type, "%s", st->ctype);
-	char *lang = xstrdup(st->clang), *base = xstrdup(st->cbase);
-	char *v = pop_content(st, K_CONTENT);
+	pop_content(st, K_CONTENT, 0);
+	/* feedparser's _save('summary', value): the content stands in for
+	 * a missing summary; build_entry does the standing in */
 	struct cx *c = context(st);
-	if (v && copy && !c->t[T_SUMMARY].value) {
-		/* _save('summary', value): the content stands in */
-		struct tc *t = &c->t[T_SUMMARY];
-		t->value = v;
-		v = NULL;
-		t->type = xstrdup(type);
-		t->lang = lang;
-		t->base = base;
-		lang = base = NULL;
-		t->depth = st->depth;
-		if (c == &st->fcx)
-			st->dirty = 1;
-	}
-	free(v);
-	free(lang);
-	free(base);
+	if (copy && !c->t[T_SUMMARY].value)
+		c->summary_from_content = 1;
 }
 
 static void start_summary_like(struct pstate *st, const struct attrs *at,
@@ -1799,7 +1831,8 @@ static void start_summary_like(struct pstate *st, const struct attrs *at,
                                int expecting)
 {
 	struct cx *c = context(st);
-	if (c->t[T_SUMMARY].value && !st->hascontent) {
+	if ((c->t[T_SUMMARY].value || c->summary_from_content) &&
+	    !st->hascontent) {
 		st->summarykey = K_CONTENT;
 		start_content(st, at);
 	} else {
@@ -1813,7 +1846,7 @@ static void end_summary_like(struct pstate *st, enum key key)
 	if (st->summarykey == K_CONTENT)
 		end_content(st);
 	else
-		free(pop_content(st, key));
+		pop_content(st, key, 0);
 	st->summarykey = K_NONE;
 }
 
@@ -1876,7 +1909,7 @@ static void start_category(struct pstate *st, const struct attrs *at,
 
 static void end_category(struct pstate *st)
 {
-	char *v = pop(st, K_CATEGORY);
+	char *v = pop(st, K_CATEGORY, 1);
 	if (v && *v) {
 		struct cx *c = context(st);
 		if (c->ntags && str_empty(c->tags[c->ntags - 1].term))
@@ -1889,7 +1922,7 @@ static void end_category(struct pstate *st)
 
 static void end_keywords(struct pstate *st, const char *scheme)
 {
-	char *v = pop(st, K_KEYWORDS);
+	char *v = pop(st, K_KEYWORDS, 1);
 	if (!v)
 		return;
 	for (char *s = v, *e; s; s = e) {
@@ -1927,16 +1960,16 @@ static void cdf_common(struct pstate *st, const struct attrs *at)
 	if (lastmod) {
 		push(st, K_UPDATED, 1);
 		buf_puts(&st->tf[st->ntf - 1].text, lastmod);
-		free(pop(st, K_UPDATED));
+		pop(st, K_UPDATED, 0);
 		free(lastmod);
 	}
 	char *href = attr_get(at, "href");
 	if (href) {
-		struct attrs none = {NULL, 0};
+		struct attrs none = {NULL, 0, st};
 		start_link(st, &none);
 		if (st->ntf && st->tf[st->ntf - 1].key == K_LINK) {
 			buf_puts(&st->tf[st->ntf - 1].text, href);
-			free(pop(st, K_LINK));
+			pop(st, K_LINK, 0);
 		}
 		st->isentrylink = 0;
 		free(href);
@@ -1945,7 +1978,7 @@ static void cdf_common(struct pstate *st, const struct attrs *at)
 
 static void end_item(struct pstate *st)
 {
-	free(pop(st, K_ITEM));
+	pop(st, K_ITEM, 0);
 	st->inentry = 0;
 	st->hascontent = 0;
 	struct entry e;
@@ -1969,7 +2002,7 @@ static void start_source(struct pstate *st, const struct attrs *at)
 static void end_source(struct pstate *st)
 {
 	st->insource = 0;
-	char *v = pop(st, K_SOURCE);
+	char *v = pop(st, K_SOURCE, 1);
 	if (v && *v) {
 		tc_clear(&st->scx.t[T_TITLE]);
 		st->scx.t[T_TITLE].value = v;
@@ -2234,11 +2267,11 @@ static void handle_end(struct pstate *st, enum el el)
 		end_item(st);
 		break;
 	case EL_IMAGE:
-		free(pop(st, K_IMAGE));
+		pop(st, K_IMAGE, 0);
 		st->inimage = 0;
 		break;
 	case EL_TEXTINPUT:
-		free(pop(st, K_TEXTINPUT));
+		pop(st, K_TEXTINPUT, 0);
 		st->intextinput = 0;
 		break;
 	case EL_TITLE:
@@ -2251,14 +2284,14 @@ static void handle_end(struct pstate *st, enum el el)
 		break;
 	}
 	case EL_LINK:
-		free(pop(st, K_LINK));
+		pop(st, K_LINK, 0);
 		st->isentrylink = 0;
 		break;
 	case EL_DESCRIPTION:
 		end_summary_like(st, K_DESCRIPTION);
 		break;
 	case EL_ABSTRACT:
-		free(pop_content(st, K_DESCRIPTION));
+		pop_content(st, K_DESCRIPTION, 0);
 		st->summarykey = K_NONE;
 		break;
 	case EL_SUMMARY:
@@ -2270,7 +2303,7 @@ static void handle_end(struct pstate *st, enum el el)
 		end_content(st);
 		break;
 	case EL_GUID: {
-		v = pop(st, K_ID);
+		v = pop(st, K_ID, 1);
 		struct cx *c = context(st);
 		if (v && st->guidislink && !c->link)
 			c->link = xstrdup(v);
@@ -2281,26 +2314,26 @@ static void handle_end(struct pstate *st, enum el el)
 		end_author(st);
 		break;
 	case EL_PUBLISHER:
-		free(pop(st, K_PUBLISHER));
+		pop(st, K_PUBLISHER, 0);
 		break;
 	case EL_CONTRIBUTOR:
-		free(pop(st, K_CONTRIBUTOR));
+		pop(st, K_CONTRIBUTOR, 0);
 		st->incontributor = 0;
 		break;
 	case EL_DC_CONTRIBUTOR:
-		save_person(st, K_NAME, pop(st, K_NAME));
+		save_person(st, K_NAME, pop(st, K_NAME, 1));
 		st->incontributor = 0;
 		break;
 	case EL_NAME:
-		save_person(st, K_NAME, pop(st, K_NAME));
+		save_person(st, K_NAME, pop(st, K_NAME, 1));
 		break;
 	case EL_EMAIL:
-		save_person(st, K_EMAIL, pop(st, K_EMAIL));
+		save_person(st, K_EMAIL, pop(st, K_EMAIL, 1));
 		break;
 	case EL_URL:
-		if ((v = pop(st, K_HREF))) {
+		if ((v = pop(st, K_HREF, 1))) {
 			save_person(st, K_HREF, v);
-		} else if ((v = pop(st, K_IMGURL))) {
+		} else if ((v = pop(st, K_IMGURL, 1))) {
 			/* the channel's <image><url>: the feed's logo */
 			if (*v && !st->fcx.f[F_IMAGE]) {
 				st->fcx.f[F_IMAGE] = v;
@@ -2311,30 +2344,30 @@ static void handle_end(struct pstate *st, enum el el)
 		}
 		break;
 	case EL_SUBTITLE:
-		free(pop_content(st, K_SUBTITLE));
+		pop_content(st, K_SUBTITLE, 0);
 		break;
 	case EL_RIGHTS:
-		free(pop_content(st, K_RIGHTS));
+		pop_content(st, K_RIGHTS, 0);
 		break;
 	case EL_INFO:
-		free(pop_content(st, K_INFO));
+		pop_content(st, K_INFO, 0);
 		break;
 	case EL_LANGUAGE:
-		v = pop(st, K_LANGUAGE);
+		v = pop(st, K_LANGUAGE, 1);
 		if (v)
 			take_str(&st->lang, v);
 		break;
 	case EL_PUBLISHED:
-		free(pop(st, K_PUBLISHED));
+		pop(st, K_PUBLISHED, 0);
 		break;
 	case EL_UPDATED:
-		free(pop(st, K_UPDATED));
+		pop(st, K_UPDATED, 0);
 		break;
 	case EL_CREATED:
-		free(pop(st, K_CREATED));
+		pop(st, K_CREATED, 0);
 		break;
 	case EL_EXPIRED:
-		free(pop(st, K_EXPIRED));
+		pop(st, K_EXPIRED, 0);
 		break;
 	case EL_CATEGORY:
 	case EL_MEDIA_CATEGORY:
@@ -2352,38 +2385,38 @@ static void handle_end(struct pstate *st, enum el el)
 		end_source(st);
 		break;
 	case EL_GENERATOR:
-		free(pop(st, K_GENERATOR));
+		pop(st, K_GENERATOR, 0);
 		break;
 	case EL_ICON:
-		free(pop(st, K_ICON));
+		pop(st, K_ICON, 0);
 		break;
 	case EL_LOGO:
-		free(pop(st, K_LOGO));
+		pop(st, K_LOGO, 0);
 		break;
 	case EL_COMMENTS:
-		free(pop(st, K_COMMENTS));
+		pop(st, K_COMMENTS, 0);
 		break;
 	case EL_TTL:
-		free(pop(st, K_TTL));
+		pop(st, K_TTL, 0);
 		break;
 	case EL_SY_PERIOD:
-		free(pop(st, K_SYPERIOD));
+		pop(st, K_SYPERIOD, 0);
 		break;
 	case EL_SY_FREQ:
-		free(pop(st, K_SYFREQ));
+		pop(st, K_SYFREQ, 0);
 		break;
 	case EL_WIDTH:
 	case EL_ITUNES_IMAGE:
-		free(pop(st, K_NONE));
+		pop(st, K_NONE, 0);
 		break;
 	case EL_ITUNES_OWNER:
-		free(pop(st, K_PUBLISHER));
+		pop(st, K_PUBLISHER, 0);
 		st->inpublisher = 0;
 		break;
 	case EL_UNKNOWN:
 	case EL_RSS:
 	case EL_ENCLOSURE:
-		free(pop(st, K_UNKNOWN));
+		pop(st, K_UNKNOWN, 0);
 		break;
 	}
 }
@@ -2450,7 +2483,7 @@ static void inline_start(struct pstate *st, const xmlChar *local,
 	}
 	for (int i = 0; i < at->n; i++) {
 		const xmlChar **t = at->a + 5 * i;
-		const char *pf = t[2] ? ns_prefix((const char *)t[2]) : "";
+		const char *pf = t[2] ? ns_prefix_st(st, t[2]) : "";
 		if (!pf)
 			pf = "";
 		char key[80];
@@ -2507,7 +2540,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	struct parser *p = ctx;
 	struct pstate *st = p->st;
 	(void)ndef;
-	struct attrs at = {attrs, nattr};
+	struct attrs at = {attrs, nattr, st};
 	st->depth++;
 	if (st->nef == st->capef) {
 		st->capef = st->capef ? st->capef * 2 : 32;
@@ -2575,7 +2608,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	/* inline content */
 	if (st->incontent && !ends_with(st->ctype, "xml")) {
 		if (strcasecmp((const char *)local, "div") == 0 &&
-		    (!uri || str_eq(ns_prefix((const char *)uri), "xhtml"))) {
+		    (!uri || str_eq(ns_prefix_st(st, uri), "xhtml"))) {
 			f->skip = 1;
 			return;
 		}
@@ -2587,7 +2620,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		return;
 	}
 
-	const char *pf = el_prefix(uri, prefix);
+	const char *pf = el_prefix(st, uri, prefix);
 	enum el el = lookup_el(pf, (const char *)local);
 	f->el = (unsigned char)el;
 	f->core = *pf == 0;

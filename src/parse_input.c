@@ -18,6 +18,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,7 +125,22 @@ static void dec_utf8(struct parser *p, const unsigned char *s, size_t n,
 {
 	struct input *in = &p->in;
 	size_t i = 0, start = 0;
+	const uint64_t hi = 0x8080808080808080ull;
+	const uint64_t ones = 0x0101010101010101ull;
 	while (i < n) {
+		/* eight plain ASCII bytes at a time: no high bit, nothing
+		 * below 0x20, no DEL */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			uint64_t del = w ^ (0x7F * ones);
+			if ((w & hi) || ((w - 0x20 * ones) & ~w & hi) ||
+			    ((del - ones) & ~del & hi))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x7F) {
 			i++;
@@ -593,15 +609,20 @@ void input_push(struct parser *p, const char *data, size_t len, int final)
 /* Repair: a tokenizer that emits well-formed XML.                   */
 /* ---------------------------------------------------------------- */
 
-static int name_start(unsigned char c)
+static inline int ascii_alpha(unsigned char c)
 {
-	return isalpha(c) || c == '_' || c == ':' || c >= 0x80;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int name_char(unsigned char c)
+static inline int name_start(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == ':' || c == '-' || c == '.' ||
-	       c >= 0x80;
+	return ascii_alpha(c) || c == '_' || c == ':' || c >= 0x80;
+}
+
+static inline int name_char(unsigned char c)
+{
+	return ascii_alpha(c) || (c >= '0' && c <= '9') || c == '_' ||
+	       c == ':' || c == '-' || c == '.' || c >= 0x80;
 }
 
 static int is_space(unsigned char c)
@@ -1074,8 +1095,16 @@ static size_t until(const char *s, size_t n, size_t i, const char *term,
 {
 	size_t tl = strlen(term);
 	const char *f = NULL;
-	if (n - i >= tl)
-		f = memmem(s + i, n - i, term, tl);
+	for (size_t k = i; k + tl <= n; ) {
+		const char *c = memchr(s + k, term[0], n - tl + 1 - k);
+		if (!c)
+			break;
+		if (memcmp(c, term, tl) == 0) {
+			f = c;
+			break;
+		}
+		k = (size_t)(c - s) + 1;
+	}
 	if (f) {
 		*done = 1;
 		return (size_t)(f - s);
@@ -1083,6 +1112,11 @@ static size_t until(const char *s, size_t n, size_t i, const char *term,
 	*done = 0;
 	return n - i >= tl ? n - tl + 1 : i;
 }
+
+/* The bytes that end a run of plain text. */
+static const unsigned char text_stop[256] = {
+	['<'] = 1, ['&'] = 1, ['>'] = 1,
+};
 
 static void repair(struct parser *p, int final)
 {
@@ -1174,7 +1208,7 @@ static void repair(struct parser *p, int final)
 			break;
 		case RS_TEXT:
 			j = i;
-			while (j < n && s[j] != '<' && s[j] != '&' && s[j] != '>')
+			while (j < n && !text_stop[(unsigned char)s[j]])
 				j++;
 			text_out(p, s + i, j - i);
 			i = j;
