@@ -284,9 +284,20 @@ void parser_bozo(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	for (char *s = msg; *s; s++)
-		if (*s == '\n' || *s == '\r' || *s == '\t')
-			*s = ' ';
+	/* one line of UTF-8, whatever bytes the document put in it */
+	size_t n = strlen(msg);
+	for (size_t i = 0; i < n; ) {
+		unsigned char c = (unsigned char)msg[i];
+		int k = c < 0x80 ? 1 :
+		        utf8_seq_len((unsigned char *)msg + i, n - i);
+		if (k <= 0) {
+			msg[i++] = '?';
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F)
+			msg[i] = ' ';
+		i += (size_t)k;
+	}
 	st->feed.bozo_msg = xstrdup(str_trim(msg));
 }
 

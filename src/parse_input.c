@@ -168,6 +168,11 @@ static void dec_utf8(struct parser *p, const unsigned char *s, size_t n,
 				start = i += 3;
 				continue;
 			}
+			if (in->latin && !in->multibyte) {
+				parser_bozo(p, "declared %s but the bytes are "
+				            "UTF-8; read as UTF-8", in->latin);
+				parser_set_encoding(p, "utf-8");
+			}
 			in->multibyte = 1;
 			i += (size_t)k;
 			continue;
@@ -187,38 +192,28 @@ static void dec_utf8(struct parser *p, const unsigned char *s, size_t n,
 			return;
 		}
 		buf_add(&in->dec, s + start, i - start);
-		if (need > 1 && have >= 1 && have < need - 1 &&
-		    (i + 1 + have >= n || s[i + 1 + have] < 0x80)) {
+		/* a lead byte and some of its continuation bytes just
+		 * before plain ASCII (or a lone lead byte just before
+		 * markup, in a document otherwise UTF-8): substr() cut a
+		 * character in two */
+		if (need > 1 && have < need - 1 && !in->latin &&
+		    (have >= 1 ? (i + 1 + have >= n || s[i + 1 + have] < 0x80)
+		               : (in->multibyte && i + 1 < n &&
+		                  s[i + 1] == '<'))) {
 			parser_bozo(p, "truncated UTF-8 character removed");
 			start = i += 1 + have;
 			continue;
 		}
 		unsigned cp = cp1252_char(c);
-		if (!p->in.multibyte)
-			parser_set_encoding(p, "windows-1252");
-		parser_bozo(p, "bytes not valid UTF-8, read as Windows-1252");
+		if (!in->latin) {
+			if (!in->multibyte)
+				parser_set_encoding(p, "windows-1252");
+			parser_bozo(p, "bytes not valid UTF-8, read as "
+			            "Windows-1252");
+		}
 		if (cp)
 			utf8_put(&in->dec, cp);
 		start = ++i;
-	}
-	buf_add(&in->dec, s + start, i - start);
-}
-
-static void dec_cp1252(struct parser *p, const unsigned char *s, size_t n)
-{
-	struct input *in = &p->in;
-	size_t i = 0, start = 0;
-	for (; i < n; i++) {
-		unsigned char c = s[i];
-		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' ||
-		    c == '\r')
-			continue;
-		buf_add(&in->dec, s + start, i - start);
-		start = i + 1;
-		if (c < 0x80)
-			put_cp(p, c);
-		else if (cp1252_char(c))
-			utf8_put(&in->dec, cp1252_char(c));
 	}
 	buf_add(&in->dec, s + start, i - start);
 }
@@ -317,7 +312,6 @@ static void decode(struct parser *p, const char *data, size_t len,
 	}
 	switch (in->enc) {
 	case ENC_UTF8: dec_utf8(p, s, len, final); break;
-	case ENC_CP1252: dec_cp1252(p, s, len); break;
 	case ENC_UTF16LE: dec_utf16(p, s, len, 0); break;
 	case ENC_UTF16BE: dec_utf16(p, s, len, 1); break;
 	case ENC_UTF32LE: dec_utf32(p, s, len, 0); break;
@@ -363,7 +357,12 @@ static void use_charset(struct parser *p, const char *label)
 	}
 	for (int i = 0; latin[i]; i++) {
 		if (strcmp(name, latin[i]) == 0) {
-			in->enc = ENC_CP1252;
+			/* Read as UTF-8 falling back to Windows-1252 byte by
+			 * byte: the same for real Latin-1 text (its high
+			 * bytes are not UTF-8), right for the many feeds
+			 * that declare ISO-8859-1 and send UTF-8. */
+			in->enc = ENC_UTF8;
+			in->latin = latin[i];
 			parser_set_encoding(p, name);
 			return;
 		}
@@ -725,10 +724,21 @@ static size_t amp(struct parser *p, struct buf *out, const char *s,
 				}
 			}
 			for (size_t m = 0; m < in->nents; m++) {
-				if (strcmp(name, in->ents[m].name) == 0) {
-					buf_puts(out, in->ents[m].value);
-					return j + 1;
+				if (strcmp(name, in->ents[m].name) != 0)
+					continue;
+				/* a 60 KB entity used a million times is the
+				 * quadratic blow-up: substitution is bounded
+				 * per document */
+				size_t vl = strlen(in->ents[m].value);
+				if (in->expanded + vl > EXPAND_MAX) {
+					parser_bozo(p, "entity expansion over "
+					            "%u bytes stopped",
+					            EXPAND_MAX);
+					break;
 				}
+				in->expanded += vl;
+				buf_add(out, in->ents[m].value, vl);
+				return j + 1;
 			}
 			const htmlEntityDesc *e =
 				htmlEntityLookup((const xmlChar *)name);

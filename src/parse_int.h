@@ -26,7 +26,7 @@
 #include "util.h"
 
 enum enc {
-	ENC_UTF8, ENC_CP1252, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF32LE,
+	ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF32LE,
 	ENC_UTF32BE, ENC_ICONV
 };
 
@@ -40,6 +40,7 @@ enum rstate {
 #define TAG_MAX       (1 << 20)  /* a start tag longer than this is text */
 #define DOCTYPE_MAX   65536      /* DOCTYPE bytes kept for entities */
 #define ENTITY_MAX    256        /* internal entities remembered */
+#define EXPAND_MAX    (1u << 20) /* bytes of entity text substituted */
 #define DEPTH_MAX     200        /* deeper start tags are dropped */
 #define JSON_MAX      (64u << 20) /* a JSON Feed document, whole */
 #define FIELD_MAX     (16u << 20) /* one text value */
@@ -53,6 +54,7 @@ struct input {
 	int started;         /* the prelude is decided */
 	int json;            /* the document is JSON, kept whole in pre */
 	int multibyte;       /* valid multi-byte UTF-8 was seen */
+	const char *latin;   /* the Latin-1 label it declared, if so */
 	int saw_bytes;       /* a non-blank byte came in */
 	struct buf pre;      /* raw bytes held until the prelude is decided */
 	enum enc enc;
@@ -74,6 +76,7 @@ struct input {
 	size_t dt_len;
 	struct entdef ents[ENTITY_MAX];
 	size_t nents;
+	size_t expanded;     /* bytes substituted for entities so far */
 	int netscape;        /* the DOCTYPE names Netscape's RSS 0.91 */
 	int html_doctype;    /* <!DOCTYPE html …> */
 	struct buf out;      /* repaired XML for libxml2 */
