@@ -1421,22 +1421,18 @@ static char *tc_text(struct pstate *st, const struct tc *t)
 	return xstrdup(t->value);
 }
 
+/* A text construct as sanitised HTML. Plain text goes through the
+ * sanitiser too rather than being escaped: the same for ordinary text,
+ * and what feedparser shows for the feeds that call HTML "text". */
 static char *tc_html(struct pstate *st, const struct tc *t)
 {
 	if (!t->value)
 		return NULL;
-	if (!t->type || strcmp(t->type, "text/plain") != 0) {
-		/* HTML, or a type we cannot show as such (base64 of
-		 * application/octet-stream…): sanitised either way */
-		char *base = resolve_with(st, t->base, "");
-		char *r = html_sanitize(t->value, strlen(t->value),
-		                        is_absolute(base) ? base : NULL);
-		free(base);
-		return r;
-	}
-	struct buf b = {0};
-	html_escape(&b, t->value, strlen(t->value));
-	return buf_steal(&b);
+	char *base = resolve_with(st, t->base, "");
+	char *r = html_sanitize(t->value, strlen(t->value),
+	                        is_absolute(base) ? base : NULL);
+	free(base);
+	return r;
 }
 
 static void copy_people(struct person *src, size_t n,

@@ -352,7 +352,7 @@ TEST(parse_html_entities_xml_does_not_know)
 	          "Baduy \xe2\x80\xa6 dan \xe2\x80\x99Ngalaksa\xe2\x80\x99");
 	CHECK_CONTAINS(r.e[0].summary, "\xc2\xab" "Baduy\xc2\xbb");
 	/* an entity nobody defines stays visible as text */
-	CHECK_CONTAINS(r.e[0].summary, "unknownthing;");
+	CHECK_CONTAINS(r.e[0].summary, "unknownthing");
 	parsed_free(&r);
 }
 
