@@ -469,7 +469,11 @@ struct archive *archive_open_version(const char *path, int version)
 	    arc_exec(a, "PRAGMA synchronous=NORMAL;"
 	                "PRAGMA foreign_keys=ON;"
 	                "PRAGMA temp_store=MEMORY;"
-	                "PRAGMA cache_size=-16000") < 0 ||
+	                "PRAGMA cache_size=-16000;"
+	                /* fewer, larger checkpoints (each one fsyncs),
+	                 * and the WAL cut back after them */
+	                "PRAGMA wal_autocheckpoint=4096;"
+	                "PRAGMA journal_size_limit=67108864") < 0 ||
 	    migrate(a, version) < 0) {
 		archive_close(a);
 		return NULL;

@@ -1,5 +1,14 @@
-/* digest.c — SHA-256 (FIPS 180-4). */
+/* digest.c — SHA-256 (FIPS 180-4), portable, and with the x86 SHA
+ * extensions where the CPU has them (chosen at run time): the archive
+ * hashes every byte it ingests about twice, and the instructions make
+ * that ~5x cheaper. */
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #include "digest.h"
 
@@ -19,7 +28,7 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void block(uint32_t h[8], const unsigned char *p)
+static void block_portable(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
@@ -52,6 +61,89 @@ static void block(uint32_t h[8], const unsigned char *p)
 	}
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 	h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+}
+
+#ifdef HAVE_SHA_NI
+/* Intel's SHA-NI sequence: the state as ABEF/CDGH, four rounds per
+ * message quad, the schedule with sha256msg1/msg2. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void block_ni(uint32_t h[8], const unsigned char *p)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	                                    0x0405060700010203ULL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i s1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);
+	s1 = _mm_shuffle_epi32(s1, 0x1B);
+	__m128i s0 = _mm_alignr_epi8(tmp, s1, 8);
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);
+	__m128i abef = s0, cdgh = s1, m[4], msg;
+	/* unrolled, so m[] lives in registers */
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#elif defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+	for (int q = 0; q < 16; q++) {
+		if (q < 4)
+			m[q] = _mm_shuffle_epi8(
+				_mm_loadu_si128((const __m128i *)(p + 16 * q)),
+				mask);
+		msg = _mm_add_epi32(m[q & 3],
+		                    _mm_loadu_si128((const __m128i *)&K[4 * q]));
+		s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+		if (q >= 3 && q <= 14) {
+			tmp = _mm_alignr_epi8(m[q & 3], m[(q + 3) & 3], 4);
+			m[(q + 1) & 3] = _mm_add_epi32(m[(q + 1) & 3], tmp);
+			m[(q + 1) & 3] = _mm_sha256msg2_epu32(m[(q + 1) & 3],
+			                                      m[q & 3]);
+		}
+		msg = _mm_shuffle_epi32(msg, 0x0E);
+		s0 = _mm_sha256rnds2_epu32(s0, s1, msg);
+		if (q >= 1 && q <= 12)
+			m[(q + 3) & 3] = _mm_sha256msg1_epu32(m[(q + 3) & 3],
+			                                      m[q & 3]);
+	}
+	s0 = _mm_add_epi32(s0, abef);
+	s1 = _mm_add_epi32(s1, cdgh);
+	tmp = _mm_shuffle_epi32(s0, 0x1B);
+	s1 = _mm_shuffle_epi32(s1, 0xB1);
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);
+	s1 = _mm_alignr_epi8(s1, tmp, 8);
+	_mm_storeu_si128((__m128i *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+static int cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) ||
+	    !(c & (1u << 9)))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1;
+}
+#endif
+
+static int use_portable = -1;
+
+void sha256_portable(int on)
+{
+	use_portable = on ? 1 : -1;
+}
+
+static void block(uint32_t h[8], const unsigned char *p)
+{
+#ifdef HAVE_SHA_NI
+	if (use_portable < 0)
+		use_portable = !cpu_has_sha();
+	if (!use_portable) {
+		block_ni(h, p);
+		return;
+	}
+#endif
+	block_portable(h, p);
 }
 
 void sha256_init(struct sha256 *s)

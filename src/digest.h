@@ -23,6 +23,10 @@ void sha256_update(struct sha256 *s, const void *data, size_t n);
 void sha256_final(struct sha256 *s, unsigned char out[32]);
 void sha256(const void *data, size_t n, unsigned char out[32]);
 
+/* For tests: 1 forces the portable code even where the CPU has the SHA
+ * extensions, 0 lets the CPU decide again. */
+void sha256_portable(int on);
+
 /* Lower-case hex of the first n bytes of d into out (2n + 1 bytes). */
 char *digest_hex(const unsigned char *d, size_t n, char *out);
 

@@ -112,58 +112,76 @@ static void version_hash(const struct entry *e, unsigned char out[32])
 
 /* ---- plain text ---------------------------------------------------------- */
 
-static char *find_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (const char *p = hay; *p; p++)
-		if (strncasecmp(p, needle, n) == 0)
-			return (char *)p;
-	return NULL;
-}
-
 /* The footer WordPress (Yoast SEO and others) appends to every item of a
  * feed: "The post TITLE appeared first on SITE." and its Indonesian
  * translations. It is the same on every story of a site, so it is left
- * out of the text that is hashed and indexed. */
+ * out of the text that is hashed and indexed. Only the last line is
+ * looked at, and only its last FOOTER_TAIL bytes: the cost is the same
+ * for a long post as for a short one. */
+#define FOOTER_TAIL 768
+#define FOOTER_TITLE 320
 static const char *const footer_starts[] = {
-	"The post ", "The article ", "Artikel ", "Pos ", "Postingan ",
-	"Tulisan ", "Berita ", NULL,
+	"the post ", "artikel ", "postingan ", "pos ", NULL,
 };
 static const char *const footer_marks[] = {
 	" appeared first on ", " first appeared on ",
-	" pertama kali tampil di ", " muncul pertama kali di ",
-	" pertama kali muncul di ", " tampil pertama kali di ",
-	" pertama kali terbit di ", " terbit pertama kali di ",
+	" pertama kali tampil di ", " pertama kali tampil pada ",
+	" muncul pertama kali di ", " muncul pertama kali pada ",
+	" pertama kali muncul di ", " pertama kali muncul pada ",
+	" tampil pertama kali di ", " pertama kali terbit di ",
 	" pertama kali diterbitkan di ", NULL,
 };
 
 static int strip_footer(char *t)
 {
-	size_t len = strlen(t);
-	for (int i = 0; footer_starts[i]; i++) {
-		const char *st = footer_starts[i];
-		size_t sl = strlen(st);
-		/* the last occurrence that begins a line or a sentence */
-		char *best = NULL;
-		for (char *p = t; (p = find_ci(p, st)); p++) {
-			if (p == t || p[-1] == '\n' || p[-1] == ' ')
-				best = p;
+	size_t len = strlen(t), off = len > FOOTER_TAIL ? len - FOOTER_TAIL : 0;
+	char low[FOOTER_TAIL + 1];
+	size_t n = len - off;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)t[off + i];
+		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	low[n] = '\0';
+	/* the last mark, on the last line */
+	const char *mark = NULL;
+	for (int k = 0; footer_marks[k]; k++) {
+		const char *m = low, *hit;
+		while ((hit = strstr(m, footer_marks[k]))) {
+			if (!mark || hit > mark)
+				mark = hit;
+			m = hit + 1;
 		}
-		if (!best || len - (size_t)(best - t) > 600)
-			continue;
-		if (strchr(best, '\n'))
-			continue;  /* the footer is the last line */
-		for (int k = 0; footer_marks[k]; k++) {
-			if (find_ci(best + sl - 1, footer_marks[k])) {
-				while (best > t && (best[-1] == ' ' ||
-				       best[-1] == '\n' || best[-1] == '\t'))
-					best--;
-				*best = '\0';
-				return 1;
+	}
+	if (!mark || strchr(mark, '\n'))
+		return 0;
+	const char *line = mark;
+	while (line > low && line[-1] != '\n')
+		line--;
+	/* the earliest start of the footer in reach of the mark */
+	const char *cut = NULL;
+	for (int k = 0; footer_starts[k]; k++) {
+		size_t sl = strlen(footer_starts[k]);
+		for (const char *p = line; p + sl <= mark + 1;
+		     p++) {
+			if ((size_t)(mark - p) > FOOTER_TITLE)
+				continue;
+			if (p > low ? (p[-1] != ' ' && p[-1] != '\n')
+			            : off != 0)
+				continue;
+			if (strncmp(p, footer_starts[k], sl) == 0) {
+				if (!cut || p < cut)
+					cut = p;
+				break;
 			}
 		}
 	}
-	return 0;
+	if (!cut)
+		return 0;
+	char *c = t + off + (size_t)(cut - low);
+	while (c > t && (c[-1] == ' ' || c[-1] == '\n' || c[-1] == '\t'))
+		c--;
+	*c = '\0';
+	return 1;
 }
 
 static char *plain_text(const struct entry *e)
@@ -205,12 +223,17 @@ static char *link_story_key(const char *link)
 	return k;
 }
 
+/* Blanks folded to one space, ASCII case folded, hashed as it goes: the
+ * text is read once and nothing is copied. */
 static char *text_story_key(const char *text)
 {
 	if (!text)
 		return NULL;
-	struct buf b = {0};
+	struct sha256 s;
+	unsigned char chunk[256];
+	size_t used = 0, total = 0;
 	int space = 0;
+	sha256_init(&s);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		unsigned c = *p;
 		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
@@ -218,19 +241,24 @@ static char *text_story_key(const char *text)
 			space = 1;
 			continue;
 		}
-		if (space && b.len)
-			buf_putc(&b, ' ');
+		if (used + 2 > sizeof chunk) {
+			sha256_update(&s, chunk, used);
+			used = 0;
+		}
+		if (space && total) {
+			chunk[used++] = ' ';
+			total++;
+		}
 		space = 0;
-		buf_putc(&b, c >= 'A' && c <= 'Z' ? (int)(c + 32) : (int)c);
+		chunk[used++] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		total++;
 	}
-	if (b.len < ARC_STORY_MIN_TEXT) {
-		buf_free(&b);
+	if (total < ARC_STORY_MIN_TEXT)
 		return NULL;
-	}
+	sha256_update(&s, chunk, used);
 	unsigned char d[32];
 	char hex[65];
-	sha256(b.p, b.len, d);
-	buf_free(&b);
+	sha256_final(&s, d);
 	return xasprintf("t:%s", digest_hex(d, 16, hex));
 }
 
@@ -612,6 +640,18 @@ static int differs(sqlite3_stmt *st, int col, const char *now)
 	return !old || strcmp(old, now) != 0;
 }
 
+static int same_url(sqlite3_stmt *st, int col, const char *now)
+{
+	const char *old = (const char *)sqlite3_column_text(st, col);
+	if (!old || !now)
+		return 0;
+	char *a = archive_canon(old), *b = archive_canon(now);
+	int same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 static int update_entry(struct arc_ingest *in, const struct entry *e,
                         int64_t id, const unsigned char vh[32])
 {
@@ -638,7 +678,7 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 		"dated_first_seen = ?20, text = ?21, changed = ?22, "
 		"revisions = revisions + 1 WHERE id = ?1";
 	static const char sql_vhash[] =
-		"UPDATE entries SET vhash = ?2 WHERE id = ?1";
+		"UPDATE entries SET vhash = ?2, guid = ?3, link = ?4 WHERE id = ?1";
 	static const char *const names[] = {
 		"id", "link", "title", "summary", "content", "content_is_text",
 		"comments", "language", "published", "updated", "authors",
@@ -672,6 +712,11 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 		int d = i == 5 ? sqlite3_column_int(st, 5) !=
 		                 (e->content_is_text ? 1 : 0)
 		               : differs(st, i, now_vals[i]);
+		/* http → https (and host case, a default port, a trailing
+		 * slash) in an id or a link is not an edit: WordPress sites
+		 * moving to https would otherwise revise every entry. */
+		if (d && i <= 1 && same_url(st, i, now_vals[i]))
+			d = 0;
 		if (d) {
 			jw_str(&w, names[i]);
 			nchanged++;
@@ -682,14 +727,17 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 	int64_t story = sqlite3_column_int64(st, 15);
 	sqlite3_reset(st);
 	if (!nchanged) {
-		/* Same content under a fingerprint of another warta version:
-		 * not an edit, only a new fingerprint. */
+		/* Not an edit: the same URLs in another form, or the same
+		 * content under another warta's fingerprint. The new forms
+		 * and fingerprint are kept, no revision. */
 		buf_free(&changed);
 		st = arc_prep(a, sql_vhash);
 		if (!st)
 			goto done;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_blob(st, 2, vh, 32, SQLITE_TRANSIENT);
+		arc_bind_text(st, 3, e->id);
+		arc_bind_text(st, 4, e->link);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE) {

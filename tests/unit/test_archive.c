@@ -271,11 +271,25 @@ TEST(archive_http_to_https_guid_is_the_same_entry)
 	CHECK(ingest(a, feed, &e, 1, 1764653600, &c) == 0);
 	CHECK_INT(c.fresh, 0);
 	CHECK_INT(count(a, "SELECT count(*) FROM entries"), 1);
-	/* the guid as given is kept: the move to https is on record */
-	CHECK_INT(count(a, "SELECT count(*) FROM revisions"), 1);
+	/* not an edit either: no revision, the new form is kept */
+	CHECK_INT(count(a, "SELECT count(*) FROM revisions"), 0);
 	char *g = text_of(a, "SELECT guid FROM entries");
 	CHECK_STR(g, "https://MC.example.go.id:443/?p=48211");
 	free(g);
+	/* and the next fetch of that form is unchanged, writing nothing */
+	int before = sqlite3_total_changes(archive_db(a));
+	struct arc_ingest *in = archive_ingest_begin(a, feed, 1764655000);
+	CHECK(archive_ingest_entry(in, &e) == 0);
+	CHECK_INT(sqlite3_total_changes(archive_db(a)) - before, 0);
+	archive_ingest_abort(in);
+	/* a real edit of the link is one */
+	free(e.link);
+	e.link = xstrdup("https://mc.example.go.id/berita-baru/");
+	CHECK(ingest(a, feed, &e, 1, 1764656000, &c) == 0);
+	CHECK_INT(c.updated, 1);
+	char *ch = text_of(a, "SELECT changed FROM revisions");
+	CHECK_STR(ch, "[\"link\"]");
+	free(ch);
 	/* the link alone identifies too, with a trailing slash or not */
 	struct entry l;
 	mk(&l, NULL, "https://example.org/berita/satu/", "L", "x", NULL, 0);
@@ -669,6 +683,41 @@ static void quiet_stderr(void)
 {
 	if (!freopen("/dev/null", "w", stderr))
 		return;
+}
+
+TEST(archive_footer_variants)
+{
+	char *path = db_in_tmp("fv.db");
+	struct archive *a = archive_open(path);
+	int64_t feed = add_feed(a, "https://x.example/feed");
+	static const char *const cases[][2] = {
+		{"Isi.\nThe post Pos Ronda Dibangun appeared first on Media "
+		 "Center.", "Isi."},
+		{"Isi.\nArtikel Banjir Surut pertama kali tampil di Pemkot.",
+		 "Isi."},
+		{"Isi. Pos Kamling muncul pertama kali di Warta Kota.", "Isi."},
+		/* only the last line, and only a footer */
+		{"The post office appeared first on the list.\nIsi lain.",
+		 "The post office appeared first on the list.\nIsi lain."},
+		{"Berita ini appeared first on nothing", "Berita ini appeared "
+		 "first on nothing"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct entry e;
+		char id[8];
+		snprintf(id, sizeof id, "f%zu", i);
+		mk(&e, id, NULL, "T", cases[i][0], NULL, 0);
+		CHECK(ingest(a, feed, &e, 1, 1764650000, NULL) == 0);
+		entry_clear(&e);
+		char *q = xasprintf("SELECT text FROM entries WHERE guid = '%s'",
+		                    id);
+		char *t = text_of(a, q);
+		CHECK_STR(t, cases[i][1]);
+		free(t);
+		free(q);
+	}
+	archive_close(a);
+	free(path);
 }
 
 static int file_bytes(const char *path, struct buf *b)

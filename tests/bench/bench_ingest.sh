@@ -1,0 +1,115 @@
+#!/bin/sh
+# bench_ingest.sh WARTA — the archive's ingest: 2,000 WordPress-style feeds
+# of 50 entries (100,000 entries, local files, gen_ingest.py) fetched into
+# a fresh archive, then again two ways:
+#   nothing changed   every document as it was: each is skipped by its
+#                     SHA-256 (the 304 of sites that send no validators)
+#   no entry changed  every document differs (a new lastBuildDate, as
+#                     WordPress sends), no entry does: all 100,000 are
+#                     parsed and compared by their version hash, and
+#                     nothing is written
+# and a cold run of a tenth of the feeds, to see peak RSS not follow.
+# Targets: >= 10,000 new entries/s cold; the re-run with nothing changed
+# >= 5x faster than the cold one; peak RSS < 64 MiB and flat in the
+# number of feeds. INGEST_FEEDS and INGEST_ITEMS change the size; RUNS is not used
+# (each run changes the archive, so each is measured once).
+set -eu
+WARTA=$1
+FEEDS=${INGEST_FEEDS:-2000}
+ITEMS=${INGEST_ITEMS:-50}
+SMALL=$((FEEDS / 10))
+root=$BENCH_CACHE/ingest-$FEEDS-$ITEMS
+db=$BENCH_CACHE/ingest.db
+
+gen() { # dir feeds build
+	$PYTHON "$BENCH_DIR/gen_ingest.py" --feeds "$2" --items "$ITEMS" \
+		--build "$3" --out "$1" >/dev/null
+}
+echo "generating $FEEDS feeds x $ITEMS entries (cached in $root)"
+# Two copies that differ only in each channel's lastBuildDate; the
+# archive's URLs go through the "cur" link, so switching is instant.
+gen "$root/b0" "$FEEDS" 0
+gen "$root/b1" "$FEEDS" 1
+bytes=$(cat "$root"/b0/feed-*.xml | wc -c)
+ln -sfn b0 "$root/cur"
+sed "s|$root/b0/|$root/cur/|" "$root/b0/feeds.opml" > "$root/cur.opml"
+
+fresh() { # opml
+	rm -f "$db" "$db-wal" "$db-shm"
+	"$WARTA" --db "$db" import "$1" >/dev/null
+}
+kv() { # key, from the last measure line
+	printf '%s\n' "$last" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+measure() { # name, command…
+	name=$1
+	shift
+	last=$($MEASURE --kv --name "$name" -- "$@")
+	printf '%s\n' "$last"
+}
+count() { # stats key
+	"$WARTA" --db "$db" stats --json | $PYTHON -c \
+		"import json,sys; print(json.load(sys.stdin)['$1'])"
+}
+
+n=$((FEEDS * ITEMS))
+fresh "$root/cur.opml"
+measure cold "$WARTA" --db "$db" fetch -q
+cold=$(kv wall)
+cold_rss=$(kv rss_kib)
+got=$(count entries)
+[ "$got" -ge "$n" ] || { echo "bench_ingest: only $got of $n entries archived"; exit 1; }
+size=$(count bytes)
+
+measure nothing-changed "$WARTA" --db "$db" fetch -q --force
+same_bytes=$(kv wall)
+same_bytes_rss=$(kv rss_kib)
+
+ln -sfn b1 "$root/cur"
+measure no-entry-changed "$WARTA" --db "$db" fetch -q --force
+same=$(kv wall)
+same_rss=$(kv rss_kib)
+ln -sfn b0 "$root/cur"
+revs=$(count revisions)
+got2=$(count entries)
+[ "$revs" = 0 ] && [ "$got2" = "$got" ] ||
+	{ echo "bench_ingest: the re-run wrote ($got2 entries, $revs revisions)"; exit 1; }
+
+# the same, a tenth of the feeds: peak RSS must not follow
+$PYTHON - "$root/cur.opml" "$SMALL" > "$root/small.opml" <<'EOF'
+import sys
+lines = open(sys.argv[1]).read().splitlines(True)
+head = [l for l in lines if "xmlUrl" not in l and "</body>" not in l
+        and "</opml>" not in l]
+feeds = [l for l in lines if "xmlUrl" in l][:int(sys.argv[2])]
+sys.stdout.write("".join(head + feeds + ["</body>\n</opml>\n"]))
+EOF
+fresh "$root/small.opml"
+measure cold-$SMALL-feeds "$WARTA" --db "$db" fetch -q
+small_rss=$(kv rss_kib)
+rm -f "$db" "$db-wal" "$db-shm"
+
+$PYTHON - "$n" "$bytes" "$size" "$cold" "$same" "$same_bytes" "$cold_rss" \
+	"$same_rss" "$same_bytes_rss" "$small_rss" "$FEEDS" "$SMALL" <<'EOF'
+import sys
+(n, nbytes, size, cold, same, same_bytes, rss, same_rss, sb_rss, small_rss,
+ feeds, small) = sys.argv[1:]
+n, nbytes, size = int(n), int(nbytes), int(size)
+cold, same, same_bytes = float(cold), float(same), float(same_bytes)
+peak = max(int(rss), int(same_rss), int(sb_rss)) / 1024
+small_peak = int(small_rss) / 1024
+print("%d entries, %.0f MB of feeds (%.1f KB an entry), archive %.0f MB"
+      % (n, nbytes / 1e6, nbytes / n / 1e3, size / 1e6))
+print("cold:                    %6.2f s  %7.0f entries/s (target >= 10000: %s)"
+      % (cold, n / cold, "met" if n / cold >= 10000 else "MISSED"))
+print("again, nothing changed:  %6.2f s  %5.1fx faster than cold "
+      "(target >= 5x: %s)" % (same_bytes, cold / same_bytes,
+                              "met" if cold / same_bytes >= 5 else "MISSED"))
+print("again, no entry changed: %6.2f s  %5.1fx faster than cold "
+      "(%.0f entries/s parsed and compared, none written)"
+      % (same, cold / same, n / same))
+print("peak RSS: %.1f MiB with %s feeds, %.1f MiB with %s (target "
+      "< 64 MiB and flat: %s)" % (peak, feeds, small_peak, small,
+                                  "met" if peak < 64 and peak < small_peak * 1.25 + 4
+                                  else "MISSED"))
+EOF
