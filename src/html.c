@@ -78,10 +78,10 @@ static unsigned entity_cp(const char *name, size_t n)
 /* Windows-1252 for C1 references (&#150; means an en dash), as
  * feedparser and browsers read them; 0 where 1252 has a hole. */
 static const uint16_t cp1252[32] = {
-	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+	0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017d, 0,
+	0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
 };
 
 static int is_alpha(int c)
@@ -114,7 +114,12 @@ static int is_word(int c)
 static int is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
+		c == '\v';
+}
+
+static int html_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static int lower(int c)
@@ -179,9 +184,9 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
 			return 0;
 		if (c == 0xe0 && p[1] < 0xa0)
-			return 0;  /* overlong */
+			return 0; /* overlong */
 		if (c == 0xed && p[1] >= 0xa0)
-			return 0;  /* surrogate */
+			return 0; /* surrogate */
 		return 3;
 	}
 	if (c >= 0xf0 && c <= 0xf4) {
@@ -211,7 +216,8 @@ static size_t charref_digits(const char *s, size_t n, int *hex,
 		size_t st = i;
 		for (; i < n && is_xdigit((unsigned char)s[i]); i++) {
 			int c = lower((unsigned char)s[i]);
-			v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+			v = v * 16 +
+				(unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
 			if (v > 0x10ffff)
 				v = 0x110000;
 		}
@@ -253,7 +259,8 @@ static const unsigned char *comment(struct buf *b, const unsigned char *p,
 		if (r < end && *r == '>') {
 			buf_add(b, "<!--", 4);
 			for (const unsigned char *c = p + 4; c < q;) {
-				size_t l = *c ? utf8_len(c, (size_t)(q - c)) : 1;
+				size_t l =
+					*c ? utf8_len(c, (size_t)(q - c)) : 1;
 				if (!*c)
 					;
 				else if (l)
@@ -272,6 +279,72 @@ static const unsigned char *comment(struct buf *b, const unsigned char *p,
 			return gt + 1;
 	}
 	return end;
+}
+
+/* One input character at p, repaired, into b; returns what follows. */
+static const unsigned char *copy_char(struct buf *b, const unsigned char *p,
+				      const unsigned char *end)
+{
+	if (*p == '&') {
+		buf_add(b, "&amp;", 5);
+		return p + 1;
+	}
+	if (*p == 0)
+		return p + 1;
+	size_t l = utf8_len(p, (size_t)(end - p));
+	if (!l) {
+		buf_add(b, "\xef\xbf\xbd", 3);
+		return p + 1;
+	}
+	buf_add(b, p, l);
+	return p + l;
+}
+
+/*
+ * The rest of a start tag (p is after "<"), copied up to its '>'.
+ * sgmllib lets a '$' follow an attribute name (Blogger writes
+ * expr$="…"); libxml2 would stop at it, so it goes.
+ */
+static const unsigned char *start_tag(struct buf *b, const unsigned char *p,
+				      const unsigned char *end)
+{
+	enum { NAME, GAP, ATTR, EQ, VALUE } st = NAME;
+	int q = 0;
+	while (p < end) {
+		int c = *p;
+		if (q) {
+			if (c == q)
+				q = 0;
+			p = copy_char(b, p, end);
+			continue;
+		}
+		if (c == '>') {
+			buf_putc(b, '>');
+			return p + 1;
+		}
+		if (c == '<')
+			return p;
+		if (html_blank(c)) {
+			if (st != EQ)
+				st = GAP;
+		} else if (c == '=') {
+			st = EQ;
+		} else if (c == '"' || c == '\'') {
+			if (st == EQ)
+				q = c;
+			st = GAP;
+		} else if (c == '$' && st == ATTR) {
+			st = GAP;
+			p++;
+			continue;
+		} else if (st == EQ) {
+			st = VALUE;
+		} else if (st == GAP) {
+			st = ATTR;
+		}
+		p = copy_char(b, p, end);
+	}
+	return p;
 }
 
 /*
@@ -313,10 +386,10 @@ static void prepare(struct buf *b, const char *in, size_t n)
 				}
 				int keep = (left >= 4 && p[2] == '-' &&
 					    p[3] == '-') ||
-					   (left >= 3 && p[2] == '[') ||
-					   (left >= 9 &&
-					    !strncasecmp((const char *)p + 2,
-							 "doctype", 7));
+					(left >= 3 && p[2] == '[') ||
+					(left >= 9 &&
+					 !strncasecmp((const char *)p + 2,
+						      "doctype", 7));
 				if (!keep) {
 					buf_add(b, "&amp;lt;!", 9);
 					p += 2;
@@ -325,6 +398,8 @@ static void prepare(struct buf *b, const char *in, size_t n)
 			}
 			buf_putc(b, '<');
 			p++;
+			if (p < end && is_alpha(*p))
+				p = start_tag(b, p, end);
 		} else if (*p == 0) {
 			p++;
 		} else {
@@ -343,46 +418,55 @@ static void prepare(struct buf *b, const char *in, size_t n)
 /* ------------------------------------------------------------------ */
 /* Parser state                                                        */
 
-enum { F_SKIP = 1, F_SVG = 2, F_MATH = 4, F_RAW = 8, F_SELFCLOSE = 16,
-       F_NOATTR = 32, F_HIDE = 64, F_BLOCK = 128, F_VOID = 256 };
+enum {
+	F_SKIP = 1,
+	F_SVG = 2,
+	F_MATH = 4,
+	F_RAW = 8,
+	F_SELFCLOSE = 16,
+	F_NOATTR = 32,
+	F_HIDE = 64,
+	F_BLOCK = 128,
+	F_VOID = 256
+};
 
 struct frame {
-	const char *name;  /* as libxml2 reported it */
-	const char *out;   /* name written, NULL when the tag was dropped */
+	const char *name; /* as libxml2 reported it */
+	const char *out;  /* name written, NULL when the tag was dropped */
 	unsigned flags;
 };
 
 struct attr {
 	const char *key;
-	unsigned flags;        /* the name's N_/A_ bits */
-	const char *svg_at;    /* its SVG spelling, if any */
-	size_t off, len;   /* value in st->vals */
+	unsigned flags;     /* the name's N_/A_ bits */
+	const char *svg_at; /* its SVG spelling, if any */
+	size_t off, len;    /* value in st->vals */
 	int drop;
 };
 
 struct state {
 	htmlParserCtxtPtr ctxt;
-	const char *src;   /* the bytes libxml2 parses */
+	const char *src; /* the bytes libxml2 parses */
 	size_t srclen;
 	struct buf *out;
 	const char *base;
 	int xhtml;
-	int skip;          /* feedparser's unacceptablestack */
-	int svg, math;     /* svgOK, mathmlOK */
-	int raw;           /* open textarea/noscript written */
-	size_t last_end;   /* offset just after the last explicit end tag */
+	int skip;        /* feedparser's unacceptablestack */
+	int svg, math;   /* svgOK, mathmlOK */
+	int raw;         /* open textarea/noscript written */
+	size_t last_end; /* offset just after the last explicit end tag */
 	struct frame *st;
 	size_t nst, capst;
 	struct attr *at;
 	size_t capat;
-	struct buf text;   /* characters not yet written */
-	struct buf vals;   /* attribute values of the current tag */
+	struct buf text; /* characters not yet written */
+	struct buf vals; /* attribute values of the current tag */
 	struct buf tmp;
 	struct buf tmp2;
-	struct buf fvals;  /* the fast path's attribute values */
-	int text_mode;     /* html_to_text, not the sanitiser */
+	struct buf fvals; /* the fast path's attribute values */
+	int text_mode;    /* html_to_text, not the sanitiser */
 	int hide;
-	int nl, sp;        /* a line break / blank is due before the next char */
+	int nl, sp; /* a line break / blank is due before the next char */
 };
 
 static _Thread_local htmlParserCtxtPtr tls_ctxt;
@@ -399,12 +483,8 @@ static size_t cur_off(struct state *s)
 
 /* What libxml2's htmlParseHTMLName takes after the first character. */
 static const unsigned char name_chars[256] = {
-	['-'] = 1, ['.'] = 1, [':'] = 1, ['_'] = 1,
-	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1,
-	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1,
+	['-'] = 1, ['.'] = 1, [':'] = 1, ['_'] = 1, ['0' ... '9'] = 1,
+	['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
 };
 
 static int name_char(int c)
@@ -517,15 +597,19 @@ static void write_text(struct buf *o, const char *t, size_t n)
 		if (i + 1 < n && t[i + 1] == '#') {
 			int hex;
 			unsigned long v;
-			size_t d = charref_digits(t + i + 2, n - i - 2, &hex, &v);
+			size_t d =
+				charref_digits(t + i + 2, n - i - 2, &hex, &v);
 			size_t e = i + 2 + d;
 			if (d && e < n && t[e] == ';') {
 				if (v >= 128 && v <= 159 && cp1252[v - 128]) {
-					buf_printf(o, "&#x%x;", cp1252[v - 128]);
+					buf_printf(o, "&#x%x;",
+						   cp1252[v - 128]);
 				} else {
 					put_n(o, "&#", 2);
 					for (size_t k = i + 2; k < e; k++)
-						put_c(o, lower((unsigned char)t[k]));
+						put_c(o,
+						      lower((unsigned char)
+								    t[k]));
 					put_c(o, ';');
 				}
 				i = e + 1;
@@ -537,8 +621,9 @@ static void write_text(struct buf *o, const char *t, size_t n)
 		}
 		size_t k = i + 1;
 		if (k < n && is_alpha((unsigned char)t[k])) {
-			while (k < n && (is_alnum((unsigned char)t[k]) ||
-					 t[k] == '-' || t[k] == '.'))
+			while (k < n &&
+			       (is_alnum((unsigned char)t[k]) || t[k] == '-' ||
+				t[k] == '.'))
 				k++;
 			size_t nm = k - i - 1;
 			/* sgmllib wants a terminator; at the very end it gives
@@ -547,8 +632,8 @@ static void write_text(struct buf *o, const char *t, size_t n)
 				while (nm > 1 && t[i + nm] != '-' &&
 				       t[i + nm] != '.')
 					nm--;
-				if (nm <= 1 || (t[i + nm] != '-' &&
-						t[i + nm] != '.')) {
+				if (nm <= 1 ||
+				    (t[i + nm] != '-' && t[i + nm] != '.')) {
 					put_c(o, '&');
 					i++;
 					continue;
@@ -606,7 +691,8 @@ static void sgml_refs(struct buf *o, const char *v, size_t n)
 			continue;
 		}
 		size_t k = i + 1;
-		if (k + 1 < n && v[k] == '#' && is_digit((unsigned char)v[k + 1])) {
+		if (k + 1 < n && v[k] == '#' &&
+		    is_digit((unsigned char)v[k + 1])) {
 			k++;
 			while (k < n && is_digit((unsigned char)v[k]))
 				k++;
@@ -649,12 +735,14 @@ static void attr_escape(struct buf *o, const char *v, size_t n)
 				k++;
 				if (k < n && v[k] == 'x') {
 					size_t st = ++k;
-					while (k < n && is_xdigit((unsigned char)v[k]))
+					while (k < n &&
+					       is_xdigit((unsigned char)v[k]))
 						k++;
 					ok = k > st && k < n && v[k] == ';';
 				} else {
 					size_t st = k;
-					while (k < n && is_digit((unsigned char)v[k]))
+					while (k < n &&
+					       is_digit((unsigned char)v[k]))
 						k++;
 					ok = k > st && k < n && v[k] == ';';
 				}
@@ -692,7 +780,8 @@ static void decode_attr(struct buf *o, const char *v, size_t n)
 		if (k < n && v[k] == '#') {
 			int hex;
 			unsigned long cp;
-			size_t d = charref_digits(v + k + 1, n - k - 1, &hex, &cp);
+			size_t d =
+				charref_digits(v + k + 1, n - k - 1, &hex, &cp);
 			if (d) {
 				k += 1 + d;
 				if (k < n && v[k] == ';')
@@ -779,55 +868,57 @@ int url_is_safe(const char *url, size_t n)
 
 /* Attributes whose value a browser follows as a URL. */
 static const char *const url_attrs[] = {
-	"action", "background", "cite", "classid", "codebase", "data",
-	"datasrc", "dynsrc", "formaction", "href", "icon", "longdesc",
-	"lowsrc", "manifest", "ping", "poster", "profile", "src", "usemap",
-	"vrml", "xlink:href", "xml:base",
+	"action",     "background", "cite",   "classid",    "codebase",
+	"data",       "datasrc",    "dynsrc", "formaction", "href",
+	"icon",       "longdesc",   "lowsrc", "manifest",   "ping",
+	"poster",     "profile",    "src",    "usemap",     "vrml",
+	"xlink:href", "xml:base",
 };
 
 static const char *const text_blocks[] = {
-	"address", "article", "aside", "blockquote", "br", "caption",
-	"center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
-	"fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-	"h3", "h4", "h5", "h6", "header", "hgroup", "hr", "legend", "li",
-	"main", "menu", "nav", "ol", "p", "pre", "section", "summary",
-	"table", "tbody", "tfoot", "thead", "title", "tr", "ul",
+	"address", "article", "aside",    "blockquote", "br",     "caption",
+	"center",  "dd",      "details",  "dialog",     "dir",    "div",
+	"dl",      "dt",      "fieldset", "figcaption", "figure", "footer",
+	"form",    "h1",      "h2",       "h3",         "h4",     "h5",
+	"h6",      "header",  "hgroup",   "hr",         "legend", "li",
+	"main",    "menu",    "nav",      "ol",         "p",      "pre",
+	"section", "summary", "table",    "tbody",      "tfoot",  "thead",
+	"title",   "tr",      "ul",
 };
 
 static const char *const text_hidden[] = {
-	"applet", "head", "noembed", "noframes", "script", "style",
-	"template",
+	"applet", "head", "noembed", "noframes", "script", "style", "template",
 };
 
 /* ------------------------------------------------------------------ */
 /* What the tables say about a name                                    */
 
 enum {
-	N_ACC = 1 << 0,      /* acceptable element (forms excepted) */
-	N_VOID = 1 << 1,     /* written <x />, never closed */
+	N_ACC = 1 << 0,  /* acceptable element (forms excepted) */
+	N_VOID = 1 << 1, /* written <x />, never closed */
 	N_MATHML = 1 << 2,
-	N_SKIP = 1 << 3,     /* script, style, applet: their text goes */
-	N_RAW = 1 << 4,      /* textarea, noscript: always closed */
-	N_BLOCK = 1 << 5,    /* a line break in plain text */
-	N_HIDDEN = 1 << 6,   /* no text at all in plain text */
-	N_CELL = 1 << 7,     /* a blank in plain text */
-	N_SPECIAL = 1 << 8,  /* libxml2 treats it apart: no fast path */
-	N_EMPTY = 1 << 9,    /* libxml2 closes it at once */
-	N_ANIM = 1 << 10,    /* SVG animation */
-	A_ACC = 1 << 11,     /* acceptable HTML attribute */
+	N_SKIP = 1 << 3,    /* script, style, applet: their text goes */
+	N_RAW = 1 << 4,     /* textarea, noscript: always closed */
+	N_BLOCK = 1 << 5,   /* a line break in plain text */
+	N_HIDDEN = 1 << 6,  /* no text at all in plain text */
+	N_CELL = 1 << 7,    /* a blank in plain text */
+	N_SPECIAL = 1 << 8, /* libxml2 treats it apart: no fast path */
+	N_EMPTY = 1 << 9,   /* libxml2 closes it at once */
+	N_ANIM = 1 << 10,   /* SVG animation */
+	A_ACC = 1 << 11,    /* acceptable HTML attribute */
 	A_MATHML = 1 << 12,
-	A_URL = 1 << 13,     /* followed as a URL */
-	A_RELURI = 1 << 14,  /* resolved against base on some element */
-	A_LOWER = 1 << 15,   /* rel, type: value lower-cased */
-	N_SVG = 1 << 16,     /* the svg element */
-	N_MATH = 1 << 17,    /* the math element */
+	A_URL = 1 << 13,    /* followed as a URL */
+	A_RELURI = 1 << 14, /* resolved against base on some element */
+	A_LOWER = 1 << 15,  /* rel, type: value lower-cased */
+	N_SVG = 1 << 16,    /* the svg element */
+	N_MATH = 1 << 17,   /* the math element */
 	A_STYLE = 1 << 18,
 	A_HREF = 1 << 19,
 };
 
 struct ninfo {
 	const char *name;
-	const char *svg_el, *svg_at;  /* the SVG spelling, if an SVG name */
+	const char *svg_el, *svg_at; /* the SVG spelling, if an SVG name */
 	unsigned flags;
 };
 
@@ -865,8 +956,8 @@ static void info_fill(struct ninfo *e, const char *name)
 	if (d && d->empty)
 		f |= N_EMPTY;
 	if (!strcmp(name, "animate") || !strcmp(name, "set") ||
-	    !strcmp(name, "animatemotion") || !strcmp(name, "animatetransform") ||
-	    !strcmp(name, "animatecolor"))
+	    !strcmp(name, "animatemotion") ||
+	    !strcmp(name, "animatetransform") || !strcmp(name, "animatecolor"))
 		f |= N_ANIM;
 	if (IN(acceptable_attributes, name))
 		f |= A_ACC;
@@ -1035,16 +1126,18 @@ static int css_gauntlet(const char *s, size_t n)
 			r[i + 3] = 1;
 		if (c == '\'' || c == '"') {
 			size_t k = i + 1;
-			while (k < n && (is_space((unsigned char)s[k]) ||
-					 is_word((unsigned char)s[k])))
+			while (k < n &&
+			       (is_space((unsigned char)s[k]) ||
+				is_word((unsigned char)s[k])))
 				k++;
 			if (k > i + 1 && k < n && s[k] == (char)c)
 				r[k + 1] = 1;
 		}
 		if (c == '(') {
 			size_t k = i + 1;
-			while (k < n && (is_digit((unsigned char)s[k]) ||
-					 s[k] == ',' || is_space((unsigned char)s[k])))
+			while (k < n &&
+			       (is_digit((unsigned char)s[k]) || s[k] == ',' ||
+				is_space((unsigned char)s[k])))
 				k++;
 			if (k > i + 1 && k < n && s[k] == ')')
 				r[k + 1] = 1;
@@ -1083,7 +1176,8 @@ static void css_sanitize(struct buf *o, const char *in, size_t n, int svg)
 					k++;
 				if (tok && k < n && in[k] == ')') {
 					k++;
-					while (k < n && is_space((unsigned char)in[k]))
+					while (k < n &&
+					       is_space((unsigned char)in[k]))
 						k++;
 					buf_putc(&s, ' ');
 					i = k;
@@ -1161,16 +1255,21 @@ static void css_sanitize(struct buf *o, const char *in, size_t n, int svg)
 			char *dash = strchr(prop, '-');
 			if (dash)
 				*dash = '\0';
-			if (!strcmp(prop, "background") || !strcmp(prop, "border") ||
-			    !strcmp(prop, "margin") || !strcmp(prop, "padding")) {
+			if (!strcmp(prop, "background") ||
+			    !strcmp(prop, "border") ||
+			    !strcmp(prop, "margin") ||
+			    !strcmp(prop, "padding")) {
 				keep = 1;
 				for (size_t j = vs; j < ve && keep;) {
-					while (j < ve && is_space((unsigned char)t[j]))
+					while (j < ve &&
+					       is_space((unsigned char)t[j]))
 						j++;
 					size_t ws = j;
-					while (j < ve && !is_space((unsigned char)t[j]))
+					while (j < ve &&
+					       !is_space((unsigned char)t[j]))
 						j++;
-					if (j > ws && !css_keyword_ok(t + ws, j - ws))
+					if (j > ws &&
+					    !css_keyword_ok(t + ws, j - ws))
 						keep = 0;
 				}
 			} else if (svg) {
@@ -1324,8 +1423,9 @@ static void urifix(struct buf *o, const char *u, size_t n)
 	size_t i = 0;
 	if (n && is_alpha((unsigned char)u[0])) {
 		i = 1;
-		while (i < n && (is_alnum((unsigned char)u[i]) ||
-				 (u[i] >= '+' && u[i] <= '.')))
+		while (i < n &&
+		       (is_alnum((unsigned char)u[i]) ||
+			(u[i] >= '+' && u[i] <= '.')))
 			i++;
 		if (n - i >= 3 && !memcmp(u + i, "://", 3)) {
 			i += 3;
@@ -1370,7 +1470,7 @@ static int resolve_value(struct state *s, struct buf *o, const char *v,
 	}
 	char sch[32];
 	int ok = url_scheme(joined, strlen(joined), sch, sizeof sch) > 0 &&
-		 IN(uri_schemes, sch);
+		IN(uri_schemes, sch);
 	if (ok)
 		buf_puts(o, joined);
 	free(joined);
@@ -1465,11 +1565,13 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 		} else {
 			continue;
 		}
-		/* a later duplicate wins, as in feedparser's dict */
-		size_t k;
-		for (k = 0; k < n; k++)
-			if (s->at[k].key == key || !strcmp(s->at[k].key, key))
-				break;
+		/* a later duplicate wins, as in feedparser's dict; both
+		 * tokenisers leave only the xmlns we add to collide */
+		size_t k = n;
+		if (i >= na)
+			for (k = 0; k < n; k++)
+				if (!strcmp(s->at[k].key, key))
+					break;
 		struct attr *a = &s->at[k];
 		if (k == n)
 			n++;
@@ -1551,14 +1653,15 @@ static void write_start(struct state *s, struct frame *f, const char *tag,
 		}
 		if (svgmap)
 			key = a->svg_at;
-		int href = (a->flags & A_HREF) != 0;
-		if ((a->flags & A_URL) && !url_is_safe(v, vl)) {
-			if (!href)
+		/* feedparser blanks an href with a scheme off its list; we
+		 * also look through references, and at every URL attribute */
+		if ((a->flags & A_URL) &&
+		    (!scheme_ok(v, vl) ||
+		     (memchr(v, '&', vl) && !url_is_safe(v, vl)))) {
+			if (!(a->flags & A_HREF))
 				continue;
 			vl = 0;
 		}
-		if (href && !scheme_ok(v, vl))
-			vl = 0;
 		if ((ti.flags & N_ANIM) && !strcmp(a->key, "attributename") &&
 		    animates_url(v, vl))
 			continue;
@@ -1610,7 +1713,8 @@ static void do_start(struct state *s, const char *name, const xmlChar **atts,
 		if (ni.flags & (N_SVG | N_MATH)) {
 			const char *xmlns = find_att(atts, "xmlns");
 			if (!s->xhtml && (!xmlns || !*xmlns))
-				add_xmlns = (ni.flags & N_SVG) ? SVG_NS : MATH_NS;
+				add_xmlns =
+					(ni.flags & N_SVG) ? SVG_NS : MATH_NS;
 		}
 		if ((ni.flags & N_MATH) &&
 		    (add_xmlns || has_pair(atts, "xmlns", MATH_NS))) {
@@ -1698,9 +1802,7 @@ static void do_comment(struct state *s, const char *c, size_t n)
 /* 1: a byte text_put must look at (blanks, controls, the lead bytes of
  * NBSP and the other Unicode spaces) */
 static const unsigned char text_special[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	[' '] = 1, [0x7f] = 1, [0xc2] = 1, [0xe2] = 1, [0xe3] = 1,
+	[0 ... ' '] = 1, [0x7f] = 1, [0xc2] = 1, [0xe2] = 1, [0xe3] = 1,
 };
 
 /* Append text, blanks collapsed: a pending line break or blank is
@@ -1728,14 +1830,17 @@ static void text_put(struct state *s, const char *p, size_t n)
 		size_t w = 0;
 		if (is_space(c))
 			w = 1;
-		else if (c == 0xc2 && i + 1 < n && (unsigned char)p[i + 1] == 0xa0)
+		else if (c == 0xc2 && i + 1 < n &&
+			 (unsigned char)p[i + 1] == 0xa0)
 			w = 2;
-		else if (c == 0xe2 && i + 2 < n && (unsigned char)p[i + 1] == 0x80 &&
+		else if (c == 0xe2 && i + 2 < n &&
+			 (unsigned char)p[i + 1] == 0x80 &&
 			 (((unsigned char)p[i + 2] >= 0x80 &&
 			   (unsigned char)p[i + 2] <= 0x8a) ||
 			  (unsigned char)p[i + 2] == 0xaf))
 			w = 3;
-		else if (c == 0xe3 && i + 2 < n && (unsigned char)p[i + 1] == 0x80 &&
+		else if (c == 0xe3 && i + 2 < n &&
+			 (unsigned char)p[i + 1] == 0x80 &&
 			 (unsigned char)p[i + 2] == 0x80)
 			w = 3;
 		if (w) {
@@ -1863,7 +1968,7 @@ static void cb_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 	if (real) {
 		size_t off = cur_off(s);
 		sc = off + 1 < s->srclen && s->src[off] == '/' &&
-		     s->src[off + 1] == '>';
+			s->src[off + 1] == '>';
 	}
 	ev_start(s, name, atts, real, sc);
 }
@@ -1912,55 +2017,112 @@ static void quiet(void *ud, xmlErrorPtr e)
 
 /* 1: ends a text run (markup, control characters, non-ASCII) */
 static const unsigned char text_stop[256] = {
-	[0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['<'] = 1, ['&'] = 0, [0x7f] = 0,
-	[0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* GNU range designators: gcc and clang both take them */
+	[0 ... 8] = 1, [11 ... 12] = 1, [14 ... 0x1f] = 1, ['<'] = 1,
+	[0x80 ... 0xff] = 1,
 };
-
-static int html_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 /* A character libxml2 takes as it is (XML's Char, no NUL). */
 static size_t fast_char(const unsigned char *p, size_t n)
 {
 	unsigned c = *p;
 	if (c < 0x80)
-		return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
+		return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1
+									  : 0;
 	size_t l = utf8_len(p, n);
 	if (l == 3 && c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-		return 0;  /* U+FFFE, U+FFFF */
+		return 0; /* U+FFFE, U+FFFF */
 	return l;
 }
 
+/* The fast path's names by their bytes: one hash gives the interned
+ * name and what the tables say of it. Emptied with the context. */
+struct sname {
+	const char *name;  /* from libxml2's dictionary */
+	size_t len;
+	uint32_t hash;
+	unsigned flags;
+};
+static _Thread_local struct sname *stab;
+static _Thread_local size_t scap, sused;
+
+static void sname_clear(void)
+{
+	free(stab);
+	stab = NULL;
+	scap = sused = 0;
+}
+
+static const struct sname *sname_add(struct state *s, const char *low,
+				     size_t len, uint32_t h)
+{
+	if (2 * (sused + 1) > scap) {
+		struct sname *old = stab;
+		size_t oc = scap;
+		scap = scap ? 2 * scap : 256;
+		stab = xcalloc(scap, sizeof *stab);
+		for (size_t k = 0; k < oc; k++) {
+			if (!old[k].name)
+				continue;
+			size_t j = old[k].hash & (scap - 1);
+			while (stab[j].name)
+				j = (j + 1) & (scap - 1);
+			stab[j] = old[k];
+		}
+		free(old);
+	}
+	const char *name = (const char *)xmlDictLookup(
+		s->ctxt->dict, (const xmlChar *)low, (int)len);
+	if (!name)
+		return NULL;
+	size_t j = h & (scap - 1);
+	while (stab[j].name)
+		j = (j + 1) & (scap - 1);
+	stab[j].name = name;
+	stab[j].len = len;
+	stab[j].hash = h;
+	stab[j].flags = info(name).flags;
+	sused++;
+	return &stab[j];
+}
+
 /* Name as libxml2's htmlParseHTMLName reads it, lower-cased and
- * interned; 0 when there is none or it is too long to be the same. */
+ * interned, with its table bits; 0 when there is none or it is too long
+ * to be read the same way. */
 static size_t fast_name(struct state *s, const char *p, size_t n,
-			const char **out)
+			const char **out, unsigned *flags)
 {
 	char low[96];
 	size_t i = 0;
-	if (!n || !(is_alpha((unsigned char)p[0]) || p[0] == '_' ||
-		    p[0] == ':' || p[0] == '.'))
+	uint32_t h = 2166136261u;
+	if (!n ||
+	    !(is_alpha((unsigned char)p[0]) || p[0] == '_' || p[0] == ':' ||
+	      p[0] == '.'))
 		return 0;
 	while (i < n && name_char((unsigned char)p[i])) {
 		if (i + 1 >= sizeof low)
 			return 0;
 		low[i] = (char)lower((unsigned char)p[i]);
+		h = (h ^ (unsigned char)low[i]) * 16777619u;
 		i++;
 	}
-	*out = (const char *)xmlDictLookup(s->ctxt->dict, (const xmlChar *)low,
-					   (int)i);
-	return *out ? i : 0;
+	if (scap) {
+		for (size_t j = h & (scap - 1); stab[j].name;
+		     j = (j + 1) & (scap - 1)) {
+			if (stab[j].hash == h && stab[j].len == i &&
+			    !memcmp(stab[j].name, low, i)) {
+				*out = stab[j].name;
+				*flags = stab[j].flags;
+				return i;
+			}
+		}
+	}
+	const struct sname *e = sname_add(s, low, i, h);
+	if (!e)
+		return 0;
+	*out = e->name;
+	*flags = e->flags;
+	return i;
 }
 
 static _Thread_local struct {
@@ -1974,7 +2136,7 @@ static int autocloses(const char *tag, const char *top);
 static int fast_autocloses(const char *tag, const char *top)
 {
 	uint64_t h = ((uint64_t)(uintptr_t)tag * 31 + (uintptr_t)top) *
-		     0x9e3779b97f4a7c15ull;
+		0x9e3779b97f4a7c15ull;
 	size_t i = (size_t)(h >> 32) % NELEM(acache);
 	if (acache[i].tag != tag || acache[i].top != top) {
 		acache[i].tag = tag;
@@ -1987,8 +2149,8 @@ static int fast_autocloses(const char *tag, const char *top)
 static int autocloses(const char *tag, const char *top)
 {
 	static const char *const same[] = {
-		"a", "col", "colgroup", "form", "li", "option", "p", "tbody",
-		"td", "th", "tr",
+		"a", "col",   "colgroup", "form", "li", "option",
+		"p", "tbody", "td",       "th",   "tr",
 	};
 	if (!strcmp(tag, top))
 		return IN(same, tag);
@@ -1999,30 +2161,38 @@ static int autocloses(const char *tag, const char *top)
 	return htmlAutoCloseTag(NULL, (const xmlChar *)top, &n);
 }
 
+/* Where the run of bytes 0x20..0x7f from k (up to e) ends; eight at a
+ * time. If lt, '<' ends it too. */
+static size_t ascii_run(const unsigned char *u, size_t k, size_t e, int lt)
+{
+	const uint64_t hi = 0x8080808080808080ull;
+	const uint64_t one = 0x0101010101010101ull;
+	while (k + 8 <= e) {
+		uint64_t x;
+		memcpy(&x, u + k, 8);
+		uint64_t l = x ^ (one * '<');
+		if ((x & hi) || (((x | hi) - one * 0x20) & hi) != hi ||
+		    (lt && ((l - one) & ~l & hi)))
+			break;
+		k += 8;
+	}
+	while (k < e && u[k] >= 0x20 && u[k] < 0x80 && !(lt && u[k] == '<'))
+		k++;
+	return k;
+}
+
 /* Returns 1 when it read the whole input, 0 when libxml2 must. */
 static int fast_parse(struct state *s, const char *in, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)in;
-	const char **names = NULL;  /* the open elements */
+	const char **names = NULL; /* the open elements */
 	size_t nn = 0, capn = 0;
 	const xmlChar *atts[2 * 64 + 2];
 	size_t voff[64];
 	int ok = 0;
 	size_t i = 0, t = 0;
 	while (i < n) {
-		/* eight bytes at a time while none is '<', a control
-		 * character or non-ASCII */
-		while (i + 8 <= n) {
-			uint64_t x;
-			memcpy(&x, u + i, 8);
-			const uint64_t hi = 0x8080808080808080ull;
-			const uint64_t one = 0x0101010101010101ull;
-			uint64_t lt = x ^ (one * '<');
-			if ((x & hi) || (((x | hi) - one * 0x20) & hi) != hi ||
-			    ((lt - one) & ~lt & hi))
-				break;
-			i += 8;
-		}
+		i = ascii_run(u, i, n, 1);
 		while (i < n && !text_stop[u[i]])
 			i++;
 		if (i >= n)
@@ -2062,7 +2232,9 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 		}
 		if (left >= 3 && u[i + 1] == '/' && is_alpha(u[i + 2])) {
 			const char *name;
-			size_t l = fast_name(s, in + i + 2, n - i - 2, &name);
+			unsigned fl;
+			size_t l =
+				fast_name(s, in + i + 2, n - i - 2, &name, &fl);
 			size_t k = i + 2 + l;
 			while (k < n && html_blank(u[k]))
 				k++;
@@ -2077,8 +2249,9 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 		if (left < 2 || !is_alpha(u[i + 1]))
 			goto out;
 		const char *name;
-		size_t l = fast_name(s, in + i + 1, n - i - 1, &name);
-		if (!l || (info(name).flags & N_SPECIAL))
+		unsigned nf;
+		size_t l = fast_name(s, in + i + 1, n - i - 1, &name, &nf);
+		if (!l || (nf & N_SPECIAL))
 			goto out;
 		if (nn && fast_autocloses(name, names[nn - 1]))
 			goto out;
@@ -2104,14 +2277,17 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 				break;
 			}
 			const char *an;
+			unsigned af;
 			size_t al;
 			if (!blank || na == 64 ||
-			    !(al = fast_name(s, in + k, n - k, &an)))
+			    !(al = fast_name(s, in + k, n - k, &an, &af)))
 				goto out;
 			for (size_t j = 0; j < na; j++)
 				if ((const char *)atts[2 * j] == an)
 					goto out;
 			k += al;
+			if (k < n && u[k] == '$')
+				k++;
 			blank = 0;
 			while (k < n && html_blank(u[k])) {
 				k++;
@@ -2127,18 +2303,21 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 					goto out;
 				unsigned char q = u[k++];
 				size_t vs = k;
-				while (k < n && u[k] != q) {
-					size_t cl = fast_char(u + k, n - k);
+				const unsigned char *qe =
+					memchr(u + k, q, n - k);
+				if (!qe)
+					goto out;
+				size_t ve = (size_t)(qe - u);
+				while ((k = ascii_run(u, k, ve, 0)) < ve) {
+					size_t cl = fast_char(u + k, ve - k);
 					if (!cl)
 						goto out;
 					k += cl;
 				}
-				if (k >= n)
-					goto out;
 				blank = 0;
 				voff[na] = s->fvals.len;
-				buf_add(&s->fvals, in + vs, k - vs);
-				buf_putc(&s->fvals, '\0');
+				put_n(&s->fvals, in + vs, k - vs);
+				put_c(&s->fvals, '\0');
 				k++;
 				if (k < n && !html_blank(u[k]) && u[k] != '>' &&
 				    u[k] != '/')
@@ -2147,13 +2326,14 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 			na++;
 		}
 		for (size_t j = 0; j < na; j++)
-			atts[2 * j + 1] = voff[j] == (size_t)-1 ? NULL :
-				(const xmlChar *)s->fvals.p + voff[j];
+			atts[2 * j + 1] = voff[j] == (size_t)-1
+				? NULL
+				: (const xmlChar *)s->fvals.p + voff[j];
 		atts[2 * na] = NULL;
 		atts[2 * na + 1] = NULL;
 		/* values live in fvals, which the handlers leave alone */
 		ev_start(s, name, na ? atts : NULL, 1, selfclose);
-		if (selfclose || (info(name).flags & N_EMPTY)) {
+		if (selfclose || (nf & N_EMPTY)) {
 			ev_end(s, name, 0);
 		} else {
 			if (nn == capn) {
@@ -2184,6 +2364,7 @@ static void free_ctxt(void)
 		tls_ctxt = NULL;
 	}
 	info_clear();
+	sname_clear();
 	memset(acache, 0, sizeof acache);
 }
 
@@ -2194,8 +2375,9 @@ static htmlParserCtxtPtr get_ctxt(void)
 {
 	static _Thread_local unsigned uses;
 	static int registered;
-	if (tls_ctxt && (++uses > 20000 ||
-			 (tls_ctxt->dict && xmlDictSize(tls_ctxt->dict) > 50000)))
+	if (tls_ctxt &&
+	    (++uses > 20000 ||
+	     (tls_ctxt->dict && xmlDictSize(tls_ctxt->dict) > 50000)))
 		free_ctxt();
 	if (!tls_ctxt) {
 		uses = 0;
@@ -2245,9 +2427,9 @@ static void libxml2_parse(struct state *s, const char *html, size_t len)
 	memcpy(c->sax, &h, sizeof h);
 	htmlCtxtReadMemory(c, in.p, (int)in.len, NULL, "UTF-8",
 			   HTML_PARSE_RECOVER | HTML_PARSE_NONET |
-			   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			   HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD |
-			   HTML_PARSE_IGNORE_ENC);
+				   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				   HTML_PARSE_NOIMPLIED | HTML_PARSE_NODEFDTD |
+				   HTML_PARSE_IGNORE_ENC);
 	if (c->myDoc) {
 		xmlFreeDoc(c->myDoc);
 		c->myDoc = NULL;
@@ -2347,8 +2529,7 @@ static char *finish(struct buf *b)
 	return out;
 }
 
-static char *sanitize(const char *html, size_t len, const char *base,
-		      int xhtml)
+static char *sanitize(const char *html, size_t len, const char *base, int xhtml)
 {
 	struct buf out = {0};
 	if (!html)
