@@ -164,9 +164,9 @@ TEST(export_atom_writes_everything_the_entry_has)
 	CHECK_CONTAINS(d, "<email>humas@banjarbarukota.go.id</email>");
 	CHECK_CONTAINS(d, "<name>Redaksi</name>");
 	CHECK_CONTAINS(d, "<category term=\"Pemerintahan &amp; Politik\"/>");
-	CHECK_CONTAINS(d, "<summary type=\"html\">&lt;p&gt;Ringkas &amp;amp; "
-	                  "padat&lt;/p&gt;</summary>");
-	CHECK_CONTAINS(d, "<content type=\"html\">&lt;p&gt;Isi &lt;b&gt;");
+	CHECK_CONTAINS(d, "<summary type=\"html\"><![CDATA[<p>Ringkas &amp; "
+	                  "padat</p>]]></summary>");
+	CHECK_CONTAINS(d, "<content type=\"html\"><![CDATA[<p>Isi <b>");
 	CHECK_CONTAINS(d, "<source>");
 	CHECK_CONTAINS(d, "<id>https://mc.example.go.id/feed/</id>");
 	CHECK_CONTAINS(d, "<title type=\"text\">Media Center &lt;Banjarbaru"
@@ -252,6 +252,77 @@ TEST(export_repairs_strings_for_xml)
 	free(j);
 }
 
+/* The first element with this local name, depth first. */
+static xmlNodePtr find_el(xmlNodePtr n, const char *name)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, name) == 0)
+			return n;
+		xmlNodePtr in = find_el(n->children, name);
+		if (in)
+			return in;
+	}
+	return NULL;
+}
+
+/* The text of the first element with local name "name" inside the first
+ * "in", as a reader of the document gets it (CDATA sections and
+ * references resolved). */
+static char *xml_text(const char *d, const char *in, const char *name)
+{
+	xmlDocPtr doc = xmlReadMemory(d, (int)strlen(d), "x.xml", NULL,
+	                              XML_PARSE_NONET | XML_PARSE_NOERROR);
+	char *out = NULL;
+	if (!doc)
+		return NULL;
+	xmlNodePtr n = find_el(xmlDocGetRootElement(doc), in);
+	n = n ? find_el(n->children, name) : NULL;
+	if (n) {
+		xmlChar *t = xmlNodeGetContent(n);
+		out = xstrdup(t ? (const char *)t : "");
+		xmlFree(t);
+	}
+	xmlFreeDoc(doc);
+	return out;
+}
+
+/* HTML goes out as CDATA; what CDATA cannot hold ("]]>", CR) must still
+ * read back as the same text. */
+TEST(export_html_reads_back_the_same)
+{
+	static const char *const html[] = {
+		"<p>a ]]> b</p>", "]]>", "x]]>]]>y", "<p>a\r\nb &amp; c</p>",
+		"<p>]]</p>>", "plain",
+	};
+	for (size_t i = 0; i < sizeof html / sizeof *html; i++) {
+		struct entry e = {0};
+		e.id = "https://x.example/1";
+		e.link = "https://x.example/1";
+		e.content = (char *)html[i];
+		e.summary = (char *)html[i];
+		char *a = doc(EXPORT_ATOM, NULL, &e, 1, NULL);
+		char *r = doc(EXPORT_RSS, NULL, &e, 1, NULL);
+		CHECK(well_formed(a));
+		CHECK(well_formed(r));
+		char *t;
+		t = xml_text(a, "entry", "content");
+		CHECK_STR(t, html[i]);
+		free(t);
+		t = xml_text(a, "entry", "summary");
+		CHECK_STR(t, html[i]);
+		free(t);
+		t = xml_text(r, "item", "encoded");
+		CHECK_STR(t, html[i]);
+		free(t);
+		t = xml_text(r, "item", "description");
+		CHECK_STR(t, html[i]);
+		free(t);
+		free(a);
+		free(r);
+	}
+}
+
 TEST(export_rss_items)
 {
 	struct entry e = full_entry();
@@ -273,9 +344,9 @@ TEST(export_rss_items)
 	                  "Banjarbaru)</author>");
 	CHECK_CONTAINS(d, "<dc:creator>Redaksi</dc:creator>");
 	CHECK_CONTAINS(d, "<category>Pemerintahan &amp; Politik</category>");
-	CHECK_CONTAINS(d, "<description>&lt;p&gt;Ringkas &amp;amp; padat"
-	                  "&lt;/p&gt;</description>");
-	CHECK_CONTAINS(d, "<content:encoded>&lt;p&gt;Isi");
+	CHECK_CONTAINS(d, "<description><![CDATA[<p>Ringkas &amp; padat"
+	                  "</p>]]></description>");
+	CHECK_CONTAINS(d, "<content:encoded><![CDATA[<p>Isi");
 	CHECK_CONTAINS(d, "<comments>https://mc.example.go.id/berita/rapat/"
 	                  "#comments</comments>");
 	CHECK_CONTAINS(d, "<enclosure url=\"https://mc.example.go.id/a.mp3\" "
@@ -317,10 +388,11 @@ TEST(export_rss_title_and_description_rules)
 	char *b = item_with(d, ">b</guid>");
 	char *c = item_with(d, ">c</guid>");
 	CHECK_LACKS(a, "<title");
-	CHECK_CONTAINS(a, "<description>&lt;p&gt;only a description");
+	CHECK_CONTAINS(a, "<description><![CDATA[<p>only a description");
 	CHECK_CONTAINS(b, "<title/>");
-	CHECK_CONTAINS(c, "<description>1 &amp;lt; 2</description>");
-	CHECK_CONTAINS(c, "<content:encoded>1 &amp;lt; 2</content:encoded>");
+	CHECK_CONTAINS(c, "<description><![CDATA[1 &lt; 2]]></description>");
+	CHECK_CONTAINS(c, "<content:encoded><![CDATA[1 &lt; 2]]>"
+	                  "</content:encoded>");
 	free(a);
 	free(b);
 	free(c);
