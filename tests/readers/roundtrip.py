@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """roundtrip.py — warta reads its own exports back to the same entries.
 
-    roundtrip.py REFERENCE.json FORMAT PARSED.json
+    roundtrip.py [--skip FIELD]... REFERENCE.json FORMAT PARSED.json
 
 REFERENCE is a `warta export jsonfeed`; PARSED is `warta parse` of the
 `warta export FORMAT` (atom, rss or jsonfeed) of the same selection. Entry
@@ -12,6 +12,8 @@ format cannot carry a field (export.h says which):
   - Atom always has an updated date (published when the entry had none);
   - RSS has one date (pubDate: published, else updated) and no plain-text
     content type (text is escaped into HTML), and a source only with URL.
+--skip FIELD leaves a field (id, url, title, content, dates, tags,
+attachments, authors, source) out, for a reader known not to carry it yet.
 Prints one line per difference and "N passed, N failed"; exit 1 on any.
 """
 import json
@@ -23,9 +25,13 @@ IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|\\^`\x7f]+$')
 
 
 def main(argv):
+    skip = set()
+    while len(argv) > 2 and argv[1] == "--skip":
+        skip.add(argv[2])
+        argv = argv[:1] + argv[3:]
     if len(argv) != 4 or argv[2] not in ("atom", "rss", "jsonfeed"):
-        print("usage: roundtrip.py REFERENCE.json atom|rss|jsonfeed "
-              "PARSED.json", file=sys.stderr)
+        print("usage: roundtrip.py [--skip FIELD]... REFERENCE.json "
+              "atom|rss|jsonfeed PARSED.json", file=sys.stderr)
         return 2
     ref = json.load(open(argv[1], encoding="utf-8"))["items"]
     fmt = argv[2]
@@ -35,6 +41,10 @@ def main(argv):
         bad.append("%d entries back, %d sent" % (len(got), len(ref)))
     for n, (r, g) in enumerate(zip(ref, got)):
         def same(what, a, b):
+            field = what.split()[0].split("_")[0]
+            field = {"date": "dates", "content": "content"}.get(field, field)
+            if field in skip:
+                return
             if a != b:
                 bad.append("%s: entry %d: %s %r, sent %r" %
                            (fmt, n + 1, what, a, b))
