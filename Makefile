@@ -44,6 +44,7 @@ help:
 	@echo "make check      build and run the whole test suite (also under ASan+UBSan)"
 	@echo "make conformance score 'warta parse' on ../shared's feedparser corpus"
 	@echo "make bench      benchmarks (prints what was measured, against what)"
+	@echo "make fuzz       each libFuzzer target FUZZ_SECONDS (60) seconds"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=... binary, man page, completions"
 	@echo "make clean      remove build products"
 
@@ -91,6 +92,29 @@ build/asan/unit-tests: $(filter-out build/asan/main.o build/asan/cmd_%.o,$(AOBJ)
 
 asan: build/asan/warta build/asan/unit-tests
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c) over the modules built with
+# clang, ASan and UBSan; `make fuzz` runs each FUZZ_SECONDS seconds on its
+# corpus (build/fuzz/corpus/, seeded from tests/fixtures/) and fails on a
+# crash, leaving the reproducer in build/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC   ?= clang
+FUZZ_SAN   = -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+FOBJ       = $(filter-out build/fuzz/obj/main.o build/fuzz/obj/cmd_%.o,\
+             $(SRC:src/%.c=build/fuzz/obj/%.o))
+FUZZ_BINS  = $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,\
+             $(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/obj/%.o: src/%.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FOBJ)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FOBJ) $(PKG_LIBS)
+
+fuzz: build/deps-check.ok $(FUZZ_BINS)
+	@PYTHON=$(PYTHON) SHARED=$(SHARED) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
 demo: warta
 	@sh contrib/demo.sh ./warta
 
@@ -133,4 +157,4 @@ uninstall:
 clean:
 	rm -rf build warta
 
--include $(OBJ:.o=.d) $(TOBJ:.o=.d) $(AOBJ:.o=.d) $(ATOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(TOBJ:.o=.d) $(AOBJ:.o=.d) $(ATOBJ:.o=.d) $(FOBJ:.o=.d)

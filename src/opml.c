@@ -126,6 +126,11 @@ static char *errf(int line, const char *fmt, const char *arg)
 	if (line > 0)
 		buf_printf(&b, "line %d: ", line);
 	buf_printf(&b, fmt, arg);
+	/* libxml2's messages can run on to a second line ("…encoding !\n
+	 * Bytes: 0xFF…"): the error is one line */
+	for (size_t i = 0; i < b.len; i++)
+		if (b.p[i] == '\n' || b.p[i] == '\r')
+			b.p[i] = ' ';
 	return buf_steal(&b);
 }
 

@@ -2764,9 +2764,11 @@ int parser_push(struct parser *p, const char *data, size_t len)
 	struct pstate *st = p->st;
 	if (st->stopped || st->finished)
 		return -1;
-	/* libxml2 takes int lengths; big pushes go in pieces */
+	/* big pushes go in pieces of 1 MiB: libxml2's push parser gives
+	 * up ("Huge input lookup") when more than 10 MB sit unparsed in
+	 * its buffer, which a whole body in one piece does */
 	while (len > 0 && !st->stopped) {
-		size_t n = len > (1u << 24) ? (1u << 24) : len;
+		size_t n = len > (1u << 20) ? (1u << 20) : len;
 		input_push(p, data, n, 0);
 		feed_xml(p, 0);
 		data += n;

@@ -75,6 +75,11 @@ static int fail(struct cc *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->err, c->errsz, fmt, ap);
 	va_end(ap);
+	/* the message quotes the query: a newline or an escape typed into
+	 * it must not reach the terminal, and the error stays one line */
+	for (char *p = c->err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	c->failed = 1;
 	return -1;
 }
