@@ -413,6 +413,20 @@ static int check_file(struct archive *a, int target)
 	return 0;
 }
 
+/* For tests only: WARTA_MAX_PAGES=N caps the file at N pages (PRAGMA
+ * max_page_count), so that a full disk can be simulated. Not for users:
+ * README's "Reliability" names it as a test knob. */
+static int test_max_pages(struct archive *a)
+{
+	const char *v = getenv("WARTA_MAX_PAGES");
+	if (!v || !*v)
+		return 0;
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld",
+	         strtoll(v, NULL, 10));
+	return arc_exec(a, sql);
+}
+
 struct archive *archive_open_version(const char *path, int version)
 {
 	struct stat sb;
@@ -474,7 +488,7 @@ struct archive *archive_open_version(const char *path, int version)
 	                 * and the WAL cut back after them */
 	                "PRAGMA wal_autocheckpoint=4096;"
 	                "PRAGMA journal_size_limit=67108864") < 0 ||
-	    migrate(a, version) < 0) {
+	    test_max_pages(a) < 0 || migrate(a, version) < 0) {
 		archive_close(a);
 		return NULL;
 	}
