@@ -193,7 +193,10 @@ done:
 			t->fresh += c.fresh;
 			t->updated += c.updated;
 		}
-		/* a failure is the warning above, once */
+		/* a failure is the warning above, once; the name is read
+		 * again, since a first fetch has just given the feed one */
+		if ((flags & FETCH_VERBOSE) && !fx.error && archived)
+			archive_feed_get(a, feed_id, &f);
 		if ((flags & FETCH_VERBOSE) && !fx.error) {
 			if (not_modified)
 				printf("#%lld %s: not modified (%lld ms)\n",

@@ -261,8 +261,15 @@ static int show_text(struct archive *a, const struct arc_row *r, int revs)
 			       r->sources[i].link ? r->sources[i].link : "");
 		}
 	}
-	printf("\nEntry %lld, id %s (%s), first seen %s", (long long)r->id,
-	       r->e.id ? r->e.id : r->key, r->key_kind, seen);
+	if (!strcmp(r->key_kind, "id"))
+		printf("\nEntry %lld, id %s, first seen %s", (long long)r->id,
+		       r->e.id ? r->e.id : r->key, seen);
+	else
+		printf("\nEntry %lld, known by %s, first seen %s",
+		       (long long)r->id, !strcmp(r->key_kind, "link")
+		       ? "its link (the feed gives no id)"
+		       : "a hash of its title, date and text (no id, no link)",
+		       seen);
 	if (r->revisions && !revs)
 		printf("; %d earlier version%s (warta show %lld --revisions)",
 		       r->revisions, r->revisions == 1 ? "" : "s",
