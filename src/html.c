@@ -303,19 +303,22 @@ static const unsigned char *copy_char(struct buf *b, const unsigned char *p,
 /*
  * The rest of a start tag (p is after "<"), copied up to its '>'.
  * sgmllib lets a '$' follow an attribute name (Blogger writes
- * expr$="…"); libxml2 would stop at it, so it goes.
+ * expr$="…"); libxml2 would stop at it, so it goes. libxml2 checks each
+ * attribute against all the others: past MAX_ATTRS, they go too.
  */
+#define MAX_ATTRS 256
 static const unsigned char *start_tag(struct buf *b, const unsigned char *p,
 				      const unsigned char *end)
 {
 	enum { NAME, GAP, ATTR, EQ, VALUE } st = NAME;
-	int q = 0;
+	int q = 0, skip = 0;
+	size_t na = 0;
 	while (p < end) {
 		int c = *p;
 		if (q) {
 			if (c == q)
 				q = 0;
-			p = copy_char(b, p, end);
+			p = skip ? p + 1 : copy_char(b, p, end);
 			continue;
 		}
 		if (c == '>') {
@@ -341,8 +344,10 @@ static const unsigned char *start_tag(struct buf *b, const unsigned char *p,
 			st = VALUE;
 		} else if (st == GAP) {
 			st = ATTR;
+			if (++na > MAX_ATTRS)
+				skip = 1;
 		}
-		p = copy_char(b, p, end);
+		p = skip ? p + 1 : copy_char(b, p, end);
 	}
 	return p;
 }
@@ -455,6 +460,7 @@ struct state {
 	int svg, math;   /* svgOK, mathmlOK */
 	int raw;         /* open textarea/noscript written */
 	size_t last_end; /* offset just after the last explicit end tag */
+	size_t scan_off, scan_lt; /* explicit_end's last look back */
 	struct frame *st;
 	size_t nst, capst;
 	struct attr *at;
@@ -524,7 +530,14 @@ static int explicit_end(struct state *s, const char *name)
 	size_t off = cur_off(s), lt;
 	if (off == s->last_end || off < 4 || s->src[off - 1] != '>')
 		return 0;
-	if (!open_before(s, off - 1, &lt) || s->src[lt + 1] != '/' ||
+	/* many elements can close at one place (all of them at the end):
+	 * look back from there once */
+	if (off != s->scan_off) {
+		s->scan_off = off;
+		s->scan_lt = open_before(s, off - 1, &lt) ? lt : (size_t)-1;
+	}
+	lt = s->scan_lt;
+	if (lt == (size_t)-1 || s->src[lt + 1] != '/' ||
 	    !name_at(s, lt + 2, name))
 		return 0;
 	s->last_end = off;
@@ -1959,11 +1972,22 @@ static void ev_comment(struct state *s, const char *c, size_t n)
 /* ------------------------------------------------------------------ */
 /* libxml2's SAX callbacks                                             */
 
+/*
+ * libxml2 looks through all open elements at each end tag: a document
+ * nested deeper than this with many stray end tags would take quadratic
+ * time. No feed content nests so deep; what follows is dropped.
+ */
+#define MAX_DEPTH 256
+
 static void cb_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 {
 	struct state *s = tls_st;
 	const char *name = (const char *)xname;
 	(void)ud;
+	if (s->ctxt->nameNr > MAX_DEPTH) {
+		xmlStopParser(s->ctxt);
+		return;
+	}
 	int real = s->nst > 0 && real_start(s, name), sc = 0;
 	if (real) {
 		size_t off = cur_off(s);
@@ -2336,6 +2360,9 @@ static int fast_parse(struct state *s, const char *in, size_t n)
 		if (selfclose || (nf & N_EMPTY)) {
 			ev_end(s, name, 0);
 		} else {
+			/* near the limit, libxml2 decides (and stops) */
+			if (nn >= MAX_DEPTH - 8)
+				goto out;
 			if (nn == capn) {
 				capn = capn ? 2 * capn : 32;
 				names = xrealloc(names, capn * sizeof *names);
@@ -2413,6 +2440,7 @@ static void libxml2_parse(struct state *s, const char *html, size_t len)
 	s->src = in.p;
 	s->srclen = in.len;
 	s->last_end = (size_t)-1;
+	s->scan_off = (size_t)-1;
 	htmlSAXHandler h;
 	memset(&h, 0, sizeof h);
 	h.startElement = cb_start;
@@ -2456,10 +2484,15 @@ static void parse(struct state *s, const char *html, size_t len, int text)
 	}
 	if (!done && html_force_path != -1)
 		libxml2_parse(s, html, len);
-	if (text)
+	if (text) {
 		text_flush(s);
-	else
+	} else {
 		flush_text(s);
+		/* a stopped parse leaves elements open: a textarea or
+		 * noscript must still be closed */
+		while (s->nst)
+			close_frame(s, &s->st[--s->nst], 0);
+	}
 	tls_st = prev;
 	free(s->st);
 	free(s->at);
