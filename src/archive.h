@@ -250,6 +250,7 @@ struct arc_row {
 	int64_t first_seen;
 	int64_t changed;          /* when this version was first seen */
 	int revisions;            /* earlier versions kept */
+	int64_t story_size;       /* entries of its story (1: only this) */
 	struct arc_source *sources;   /* every entry of the story, this one */
 	size_t nsources;              /* included; sources[0] is the first */
 };
@@ -285,8 +286,9 @@ void arc_iter_free(struct arc_iter *it);
 	"e.language, e.published, e.published_raw, e.updated, "            \
 	"e.updated_raw, e.authors, e.categories, e.enclosures, e.source, " \
 	"e.text, e.date, e.dated_first_seen, e.first_seen, e.changed, "    \
-	"e.revisions"
-#define ARC_ROW_NCOLUMNS 30
+	"e.revisions, (SELECT count(*) FROM entries x WHERE x.story_id = "  \
+	"e.story_id)"
+#define ARC_ROW_NCOLUMNS 31
 #define ARC_ROW_FROM "entries e JOIN feeds f ON f.id = e.feed_id"
 void arc_row_read(sqlite3_stmt *st, int col, struct arc_row *r);
 int arc_row_sources(struct archive *a, struct arc_row *r);

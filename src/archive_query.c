@@ -571,6 +571,7 @@ void arc_row_read(sqlite3_stmt *st, int c, struct arc_row *r)
 	r->first_seen = sqlite3_column_int64(st, c + 27);
 	r->changed = sqlite3_column_int64(st, c + 28);
 	r->revisions = sqlite3_column_int(st, c + 29);
+	r->story_size = sqlite3_column_int64(st, c + 30);
 }
 
 int arc_row_sources(struct archive *a, struct arc_row *r)
@@ -586,6 +587,18 @@ int arc_row_sources(struct archive *a, struct arc_row *r)
 	sources_free(r->sources, r->nsources);
 	r->sources = NULL;
 	r->nsources = 0;
+	if (r->story_size == 1) {
+		/* most stories have one source, this entry: no query */
+		r->sources = xcalloc(1, sizeof *r->sources);
+		r->nsources = 1;
+		r->sources[0].entry_id = r->id;
+		r->sources[0].feed_id = r->feed_id;
+		r->sources[0].feed_title = xstrdup(r->feed_title);
+		r->sources[0].feed_url = xstrdup(r->feed_url);
+		r->sources[0].feed_site = xstrdup(r->feed_site);
+		r->sources[0].link = xstrdup(r->e.link);
+		return 0;
+	}
 	sqlite3_stmt *st = arc_prep(a, r->story_id ? sql_story : sql_one);
 	if (!st)
 		return -1;

@@ -427,6 +427,7 @@ TEST(archive_two_feeds_one_story_two_sources)
 	CHECK_INT(arc_iter_next(it, &r), 1);
 	CHECK_STR(r->e.title, "Taman Literasi");
 	CHECK_INT(r->feed_id, f1);
+	CHECK_INT(r->story_size, 2);
 	CHECK_INT(r->nsources, 2);
 	CHECK_INT(r->sources[0].feed_id, f1);
 	CHECK_INT(r->sources[1].feed_id, f2);
@@ -631,6 +632,13 @@ TEST(archive_iterator_filters_and_round_trips_fields)
 	CHECK_INT(r->e.published.t, 1764000000 + 4 * 86400);
 	CHECK_STR(r->feed_url, "https://b.example/feed");
 	CHECK_STR(r->key_kind, "id");
+	/* a story of one: its only source is the entry itself */
+	CHECK_INT(r->story_size, 1);
+	CHECK_INT(r->nsources, 1);
+	CHECK_INT(r->sources[0].entry_id, r->id);
+	CHECK_INT(r->sources[0].feed_id, fb);
+	CHECK_STR(r->sources[0].feed_url, "https://b.example/feed");
+	CHECK_STR(r->sources[0].feed_title, r->feed_title);
 	CHECK_INT(arc_iter_next(it, &r), 1);
 	CHECK_STR(r->e.title, "Berita 3");
 	arc_iter_free(it);
