@@ -120,8 +120,10 @@ demo: warta
 
 # The whole suite: unit tests and cases, plain and under the sanitizers,
 # warning-free builds with gcc and clang; the last line sums it all up.
+# VALGRIND=1: once under valgrind instead (tests/check.sh says how).
+VALGRIND ?= 0
 check: build/deps-check.ok warta build/unit-tests asan
-	@PYTHON=$(PYTHON) sh tests/check.sh
+	@PYTHON=$(PYTHON) VALGRIND=$(VALGRIND) sh tests/check.sh
 
 test: check
 

@@ -47,7 +47,9 @@ DEFAULT_TIMEOUT = 30.0
 # What a sanitizer says when it has found something.
 SANITIZER_RE = re.compile(
     r"ERROR: (?:Address|Leak|Memory|Thread)Sanitizer|runtime error:|"
-    r"SUMMARY: \w+Sanitizer|LeakSanitizer")
+    r"SUMMARY: \w+Sanitizer|LeakSanitizer|"
+    r"==\d+== (?:Invalid |Conditional jump|Use of uninitiali|Mismatched|"
+    r"Syscall param|Source and destination|.* definitely lost)")
 
 # A shell reports a child killed by one of these as 128+N.
 CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT,
@@ -339,7 +341,7 @@ class Runner:
         if tty:
             r.tty[1].start()
         r.start = time.monotonic()
-        r.deadline = r.start + self.timeout
+        r.deadline = r.start + self.timeout * self.opts.timeout_scale
         return r
 
     def _pty(self):
@@ -420,7 +422,10 @@ class Runner:
             if p not in self.seen_reports:
                 self.seen_reports.add(p)
                 with open(p, encoding="utf-8", errors="replace") as f:
-                    reports.append(f.read())
+                    text = f.read()
+                # valgrind's log file exists even when it found nothing
+                if text.strip():
+                    reports.append(text)
         m = SANITIZER_RE.search(r.stderr)
         if reports or m:
             text = "\n".join(reports) or r.stderr
@@ -866,6 +871,9 @@ def main(argv=None):
     ap.add_argument("--sanitizer", action="store_true",
                     help="the binary is built with ASan+UBSan: skip the "
                     "'nosanitizer' cases")
+    ap.add_argument("--timeout-scale", type=float, default=1.0,
+                    metavar="F", help="multiply every command's timeout "
+                    "by F (valgrind runs: make check VALGRIND=1)")
     ap.add_argument("--jobs", "-j", type=int, default=4,
                     help="cases run at once (default 4)")
     ap.add_argument("--verbose", "-v", action="store_true",
