@@ -113,7 +113,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FOBJ)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FOBJ) $(PKG_LIBS)
 
 fuzz: build/deps-check.ok $(FUZZ_BINS)
-	@PYTHON=$(PYTHON) SHARED=$(SHARED) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+	@PYTHON=$(PYTHON) SHARED=$(SHARED) FUZZ_ADD_SUMMARY=$(FUZZ_ADD_SUMMARY) FUZZ_SEED=$(FUZZ_SEED) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 demo: warta
 	@sh contrib/demo.sh ./warta

@@ -110,9 +110,11 @@ static int parse(const char *doc, size_t len, const struct parse_opts *o,
 		size_t n = len - off;
 		if (seed) {
 			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
-			/* mostly tiny chunks: boundaries inside names,
-			 * entities and UTF-8 sequences are the hard part */
-			size_t cap = (x & 0x300) ? (x & 7) + 1 : (x & 4095) + 1;
+			/* one chunk in eight tiny (boundaries inside names,
+			 * entities and UTF-8 sequences are the hard part),
+			 * the rest up to 4 KiB (a byte at a time would make
+			 * each run too slow to explore much) */
+			size_t cap = (x & 0x700) ? (x & 4095) + 1 : (x & 7) + 1;
 			if (n > cap)
 				n = cap;
 		}

@@ -20,7 +20,10 @@ for bin in "$@"; do
 	mkdir -p "$seeds" "$corpus" "$crashes"
 	$PYTHON "$here/seeds.py" "$name" "$seeds" "$SHARED" >/dev/null || {
 		echo "fuzz $name: cannot write the seeds"; fail=$((fail + 1)); continue; }
-	set -- -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+	# FUZZ_SEED (CI sets one): the same mutations on each run, so a
+	# red CI means the code changed, not that the dice did
+	set -- ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
+		-max_total_time="$secs" -print_final_stats=1 -timeout=10 \
 		-rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$crashes/"
 	case $name in
 	parse|opml) set -- "$@" -dict="$here/xml.dict" -max_len=262144 ;;
@@ -63,5 +66,14 @@ for bin in "$@"; do
 		fail=$((fail + 1))
 	fi
 done
+echo "== fuzz: $pass passed, $fail failed"
+# .ci/run: the last line sums make check's phases and the fuzz targets
+if [ -n "${FUZZ_ADD_SUMMARY:-}" ] && [ -f "$FUZZ_ADD_SUMMARY" ]; then
+	line=$(cat "$FUZZ_ADD_SUMMARY")
+	echo "== make check: $line"
+	p=${line%% passed*}
+	f=${line#*, }; f=${f%% failed*}
+	pass=$((pass + p)) fail=$((fail + f))
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
