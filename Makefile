@@ -34,7 +34,7 @@ DEPSOK   = build/deps-build.ok
 PYTHON  ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 
 .PHONY: all demo check test unit cases asan conformance bench warnings \
-        install uninstall clean deps deps-check help fuzz
+        install uninstall clean deps deps-check help fuzz reliability
 
 all: warta
 
@@ -45,6 +45,7 @@ help:
 	@echo "make conformance score 'warta parse' on ../shared's feedparser corpus"
 	@echo "make bench      benchmarks (prints what was measured, against what)"
 	@echo "make fuzz       each libFuzzer target FUZZ_SECONDS (60) seconds"
+	@echo "make reliability  hostile/crash/concurrency figures, then make fuzz"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=... binary, man page, completions"
 	@echo "make clean      remove build products"
 
@@ -111,6 +112,10 @@ build/fuzz/obj/%.o: src/%.c | $(DEPSOK)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FOBJ)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FOBJ) $(PKG_LIBS)
+
+# The figures of README's "Reliability" section, measured again.
+reliability: warta build/deps-check.ok
+	@PYTHON=$(PYTHON) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/reliability.sh
 
 fuzz: build/deps-check.ok $(FUZZ_BINS)
 	@PYTHON=$(PYTHON) SHARED=$(SHARED) FUZZ_ADD_SUMMARY=$(FUZZ_ADD_SUMMARY) FUZZ_SEED=$(FUZZ_SEED) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)

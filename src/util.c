@@ -302,3 +302,40 @@ int read_file(const char *path, struct buf *out, size_t max)
 		buf_grow(out, 0), out->p[0] = '\0';
 	return 0;
 }
+
+/* Where the userinfo of a URL ends: the '@' of its authority, or NULL. */
+static const char *userinfo_end(const char *url, const char **start)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return NULL;
+	p += 3;
+	size_t n = strcspn(p, "/?#");
+	const char *at = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '@')
+			at = p + i;
+	*start = p;
+	return at;
+}
+
+char *url_redact(const char *url)
+{
+	if (!url)
+		return NULL;
+	const char *start, *at = userinfo_end(url, &start);
+	if (!at)
+		return xstrdup(url);
+	return xasprintf("%.*s***%s", (int)(start - url), url, at);
+}
+
+const char *url_redact_buf(const char *url, char *out, size_t n)
+{
+	if (!url)
+		return NULL;
+	const char *start, *at = userinfo_end(url, &start);
+	if (!at)
+		return url;
+	snprintf(out, n, "%.*s***%s", (int)(start - url), url, at);
+	return out;
+}

@@ -48,6 +48,13 @@ char *str_trim_dup(const char *s, size_t n);         /* copy trimmed, NULL if em
 int str_has_prefix(const char *s, const char *prefix);
 int str_ihas_prefix(const char *s, const char *prefix);
 
+/* A URL as it may be shown (lists, logs, errors): the user and password
+ * of scheme://user:pass@host/… become three stars before the @.
+ * Anything else comes back as is. Malloc'd; NULL in, NULL out. */
+char *url_redact(const char *url);
+/* The same into a caller's buffer (cut to fit): for printf arguments. */
+const char *url_redact_buf(const char *url, char *out, size_t n);
+
 /* Messages: "warta: ..." on stderr, one line. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const char *progname;

@@ -84,3 +84,26 @@ TEST(hostile_search_error_is_one_line)
 	CHECK_LACKS(err, "\n");
 	sqlite3_close(db);
 }
+
+TEST(hostile_url_redact)
+{
+	char *r = url_redact("https://rahasia:sandi@kota.example.go.id/feed/");
+	CHECK_STR(r, "https://***@kota.example.go.id/feed/");
+	free(r);
+	r = url_redact("http://user@h:8080/a?b=c@d");
+	CHECK_STR(r, "http://***@h:8080/a?b=c@d");
+	free(r);
+	/* an @ after the authority is not a password */
+	r = url_redact("https://h/feed?mail=a@b.c#x@y");
+	CHECK_STR(r, "https://h/feed?mail=a@b.c#x@y");
+	free(r);
+	r = url_redact("http://a:b@c@host/x");
+	CHECK_STR(r, "http://***@host/x");
+	free(r);
+	CHECK(url_redact(NULL) == NULL);
+	char buf[64];
+	CHECK_STR(url_redact_buf("file:///tmp/a@b.xml", buf, sizeof buf),
+	          "file:///tmp/a@b.xml");
+	CHECK_STR(url_redact_buf("ftp://u:p@h/", buf, sizeof buf),
+	          "ftp://***@h/");
+}
