@@ -2631,7 +2631,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	enum el el = lookup_el(pf, (const char *)local);
 	f->el = (unsigned char)el;
 	f->core = *pf == 0;
-	if (f->core) {
+	if (f->core && (st->intextinput || st->inimage)) {
 		char low[16];
 		snprintf(low, sizeof low, "%s", (const char *)local);
 		for (char *s = low; *s; s++)

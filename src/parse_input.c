@@ -691,7 +691,9 @@ static size_t amp(struct parser *p, struct buf *out, const char *s,
 		if (j >= n && !final)
 			return 0;
 		if (j > d0 && j < n && s[j] == ';') {
-			if (xml_char_ok(cp))
+			if (xml_char_ok(cp) && s[i + 2] != 'X')
+				buf_add(out, s + i, j + 1 - i);
+			else if (xml_char_ok(cp))
 				buf_printf(out, "&#%lu;", cp);
 			else
 				parser_bozo(p, "character reference to "
