@@ -125,6 +125,36 @@ int utf8_seq_len(const unsigned char *s, size_t avail)
 	return 0;
 }
 
+/* Output gathered in small pieces ('\"' between runs of HTML, say) goes
+ * out in blocks: one put() per piece made escaping cost more than the
+ * rest of `warta parse`. */
+struct sink {
+	void (*put)(void *, const char *, size_t);
+	void *ctx;
+	size_t n;
+	char buf[2048];
+};
+
+static void sink_flush(struct sink *k)
+{
+	if (k->n)
+		k->put(k->ctx, k->buf, k->n);
+	k->n = 0;
+}
+
+static void sink_add(struct sink *k, const char *s, size_t n)
+{
+	if (k->n + n > sizeof k->buf) {
+		sink_flush(k);
+		if (n > sizeof k->buf / 2) {
+			k->put(k->ctx, s, n);
+			return;
+		}
+	}
+	memcpy(k->buf + k->n, s, n);
+	k->n += n;
+}
+
 /* Writes the escaped body of a string through put(); shared by the FILE
  * and buffer paths so the repair rules exist once. */
 static void escape_to(void (*put)(void *, const char *, size_t), void *ctx,
@@ -133,7 +163,26 @@ static void escape_to(void (*put)(void *, const char *, size_t), void *ctx,
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *run = p;
 	char esc[8];
+	struct sink k;
+	k.put = put;
+	k.ctx = ctx;
+	k.n = 0;
+	const uint64_t ones = 0x0101010101010101ull, hi = ones * 0x80;
 	while (p < end) {
+		/* eight bytes at a time while none needs escaping (a false
+		 * alarm only sends one byte down the slow path) */
+		while (end - p >= 8) {
+			uint64_t w, q, b;
+			memcpy(&w, p, 8);
+			q = w ^ (ones * '"');
+			b = w ^ (ones * '\\');
+			if ((w & hi) | ((w - ones * 0x20) & ~w & hi) |
+			    ((q - ones) & ~q & hi) | ((b - ones) & ~b & hi))
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
 		unsigned c = *p;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			p++;
@@ -145,28 +194,29 @@ static void escape_to(void (*put)(void *, const char *, size_t), void *ctx,
 			continue;
 		}
 		if (p > run)
-			put(ctx, (const char *)run, (size_t)(p - run));
+			sink_add(&k, (const char *)run, (size_t)(p - run));
 		if (len == 0)
-			put(ctx, "\xEF\xBF\xBD", 3);
+			sink_add(&k, "\xEF\xBF\xBD", 3);
 		else if (c == '"')
-			put(ctx, "\\\"", 2);
+			sink_add(&k, "\\\"", 2);
 		else if (c == '\\')
-			put(ctx, "\\\\", 2);
+			sink_add(&k, "\\\\", 2);
 		else if (c == '\n')
-			put(ctx, "\\n", 2);
+			sink_add(&k, "\\n", 2);
 		else if (c == '\t')
-			put(ctx, "\\t", 2);
+			sink_add(&k, "\\t", 2);
 		else if (c == '\r')
-			put(ctx, "\\r", 2);
+			sink_add(&k, "\\r", 2);
 		else {
 			snprintf(esc, sizeof esc, "\\u%04x", c);
-			put(ctx, esc, 6);
+			sink_add(&k, esc, 6);
 		}
 		p++;
 		run = p;
 	}
 	if (p > run)
-		put(ctx, (const char *)run, (size_t)(p - run));
+		sink_add(&k, (const char *)run, (size_t)(p - run));
+	sink_flush(&k);
 }
 
 static void put_jw(void *ctx, const char *s, size_t n)

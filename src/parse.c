@@ -387,6 +387,14 @@ static char *resolve_with(struct pstate *st, const char *base,
 	if (is_absolute(ref))
 		return xstrdup(ref);
 	const char *fb = fallback_base(st);
+	if (!*ref) {
+		/* just the base in force, as an absolute URL if possible */
+		if (base && is_absolute(base))
+			return xstrdup(base);
+		if (base && fb)
+			return url_resolve(fb, base);
+		return xstrdup(fb ? fb : "");
+	}
 	char *b = NULL;
 	if (base && is_absolute(base))
 		b = xstrdup(base);
@@ -720,18 +728,16 @@ static void push(struct pstate *st, enum key key, int expecting)
 
 static void map_content_type(char *out, size_t n, const char *t)
 {
-	char low[64];
-	snprintf(low, sizeof low, "%s", t ? t : "");
-	for (char *s = low; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-	if (strcmp(low, "text") == 0 || strcmp(low, "plain") == 0)
-		snprintf(out, n, "text/plain");
-	else if (strcmp(low, "html") == 0)
-		snprintf(out, n, "text/html");
-	else if (strcmp(low, "xhtml") == 0)
-		snprintf(out, n, "application/xhtml+xml");
-	else
-		snprintf(out, n, "%s", low);
+	size_t k = 0;
+	for (; t && t[k] && k + 1 < n; k++)
+		out[k] = (char)tolower((unsigned char)t[k]);
+	out[k] = 0;
+	const char *m = strcmp(out, "text") == 0 || strcmp(out, "plain") == 0 ?
+	                "text/plain" : strcmp(out, "html") == 0 ? "text/html" :
+	                strcmp(out, "xhtml") == 0 ? "application/xhtml+xml" :
+	                NULL;
+	if (m && strlen(m) < n)
+		strcpy(out, m);
 }
 
 static int is_html_type(const char *t)
@@ -1229,8 +1235,10 @@ static char *pop(struct pstate *st, enum key key, int want)
 		if (d)
 			take_str(&out, d);
 	}
-	if (can_be_relative(key) && *out &&
-	    (key != K_ID || st->guidislink))
+	/* ids stay as given (the archive knows entries by them, and they
+	 * must not change with the URL a feed was fetched from); feedparser
+	 * resolves permalink guids, we resolve them only as links */
+	if (can_be_relative(key) && key != K_ID && *out)
 		take_str(&out, resolve(st, out));
 	if (strncmp(st->version, "atom", 4) != 0 &&
 	    strcmp(st->ctype, "text/plain") == 0 && looks_like_html(out))
@@ -2312,8 +2320,8 @@ static void handle_end(struct pstate *st, enum el el)
 	case EL_GUID: {
 		v = pop(st, K_ID, 1);
 		struct cx *c = context(st);
-		if (v && st->guidislink && !c->link)
-			c->link = xstrdup(v);
+		if (v && *v && st->guidislink && !c->link)
+			c->link = resolve(st, v);
 		free(v);
 		break;
 	}
@@ -2450,6 +2458,18 @@ static void on_chars(void *ctx, const xmlChar *ch, int len)
 {
 	struct parser *p = ctx;
 	text_add(p->st, (const char *)ch, (size_t)len);
+}
+
+/* The marker parse_input.c leaves where a CDATA section was. */
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	struct parser *p = ctx;
+	const char *s;
+	size_t n;
+	(void)data;
+	if (strcmp((const char *)target, "w") == 0 &&
+	    input_cdata_next(&p->in, &s, &n))
+		text_add(p->st, s, n);
 }
 
 static const char *qname_local(const xmlChar *local)
@@ -2724,6 +2744,7 @@ struct parser *parser_new(const struct parse_opts *opts, parse_entry_fn cb,
 	sax->endElementNs = on_end;
 	sax->characters = on_chars;
 	sax->cdataBlock = on_chars;
+	sax->processingInstruction = on_pi;
 	sax->serror = on_error;
 	return p;
 }
@@ -2757,6 +2778,7 @@ static void feed_xml(struct parser *p, int final)
 	}
 done:
 	buf_reset(o);
+	input_cdata_trim(&p->in);
 }
 
 int parser_push(struct parser *p, const char *data, size_t len)

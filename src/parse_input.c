@@ -80,6 +80,8 @@ void input_free(struct input *in)
 	buf_free(&in->dec);
 	buf_free(&in->doctype);
 	buf_free(&in->out);
+	buf_free(&in->cdq);
+	free(in->cdqlen);
 	for (size_t i = 0; i < in->depth; i++)
 		free(in->stack[i]);
 	free(in->stack);
@@ -1125,6 +1127,50 @@ static size_t until(const char *s, size_t n, size_t i, const char *term,
 	return n - i >= tl ? n - tl + 1 : i;
 }
 
+/* CDATA content does not go through libxml2, which would check every
+ * byte again (the decoder has made it clean UTF-8 already): a <?w?>
+ * marker takes its place in the stream, and the SAX side takes the text
+ * from this queue, in order, when libxml2 reaches the marker. */
+static void cdata_out(struct input *in, const char *s, size_t n)
+{
+	if (in->ncdq == in->capcdq) {
+		in->capcdq = in->capcdq ? in->capcdq * 2 : 16;
+		in->cdqlen = xrealloc(in->cdqlen, in->capcdq * sizeof *in->cdqlen);
+	}
+	in->cdqlen[in->ncdq++] = n;
+	buf_add(&in->cdq, s, n);
+	buf_add(&in->out, "<?w?>", 5);
+}
+
+int input_cdata_next(struct input *in, const char **s, size_t *n)
+{
+	if (in->cdqhead >= in->ncdq)
+		return 0;
+	*s = in->cdq.p + in->cdqoff;
+	*n = in->cdqlen[in->cdqhead++];
+	in->cdqoff += *n;
+	return 1;
+}
+
+/* Between two chunks: drop what was taken, keep what libxml2 has not
+ * reached yet (a short tail, if any). */
+void input_cdata_trim(struct input *in)
+{
+	size_t left = in->cdq.len - in->cdqoff;
+	if (in->cdqoff == 0)
+		return;
+	if (left)
+		memmove(in->cdq.p, in->cdq.p + in->cdqoff, left);
+	in->cdq.len = left;
+	if (in->cdq.p)
+		in->cdq.p[left] = 0;
+	memmove(in->cdqlen, in->cdqlen + in->cdqhead,
+	        (in->ncdq - in->cdqhead) * sizeof *in->cdqlen);
+	in->ncdq -= in->cdqhead;
+	in->cdqhead = 0;
+	in->cdqoff = 0;
+}
+
 /* The bytes that end a run of plain text. */
 static const unsigned char text_stop[256] = {
 	['<'] = 1, ['&'] = 1, ['>'] = 1,
@@ -1143,12 +1189,10 @@ static void repair(struct parser *p, int final)
 			j = until(s, n, i, "]]>", &done);
 			if (!done && final)
 				j = n;
-			if (emitting(in))
-				buf_add(&in->out, s + i, j - i);
+			if (emitting(in) && j > i)
+				cdata_out(in, s + i, j - i);
 			i = j;
 			if (done || final) {
-				if (emitting(in))
-					buf_puts(&in->out, "]]>");
 				i = done ? j + 3 : n;
 				in->rs = RS_TEXT;
 			} else {
@@ -1256,8 +1300,6 @@ static void repair(struct parser *p, int final)
 			} else if (n - i >= 9 &&
 			           memcmp(s + i, "<![CDATA[", 9) == 0) {
 				in->rs = RS_CDATA;
-				if (emitting(in))
-					buf_puts(&in->out, "<![CDATA[");
 				i += 9;
 			} else if (n - i >= 9 &&
 			           strncasecmp(s + i, "<!DOCTYPE", 9) == 0 &&
@@ -1313,8 +1355,6 @@ static void repair(struct parser *p, int final)
 	}
 more:
 	if (final) {
-		if (in->rs == RS_CDATA && emitting(in))
-			buf_puts(&in->out, "]]>");
 		if (in->rs == RS_DOCTYPE)
 			doctype_done(p);
 		if (in->depth > 0) {

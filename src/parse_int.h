@@ -80,6 +80,9 @@ struct input {
 	int netscape;        /* the DOCTYPE names Netscape's RSS 0.91 */
 	int html_doctype;    /* <!DOCTYPE html …> */
 	struct buf out;      /* repaired XML for libxml2 */
+	/* CDATA contents waiting for their <?w?> marker (see cdata_out) */
+	struct buf cdq;
+	size_t *cdqlen, ncdq, capcdq, cdqhead, cdqoff;
 };
 
 struct pstate;
@@ -95,6 +98,11 @@ void input_free(struct input *in);
 /* Run bytes through the input stages; repaired XML is appended to
  * p->in.out, JSON is kept in p->in.pre. final: no more bytes follow. */
 void input_push(struct parser *p, const char *data, size_t len, int final);
+/* The next queued CDATA content, for the <?w?> marker libxml2 reached;
+ * 0 when none is queued. The text stays valid until input_cdata_trim,
+ * which the parser calls between two chunks. */
+int input_cdata_next(struct input *in, const char **s, size_t *n);
+void input_cdata_trim(struct input *in);
 /* The Windows-1252 reading of byte c (0x80–0xFF); 0 if undefined. */
 unsigned cp1252_char(unsigned char c);
 void utf8_put(struct buf *b, unsigned cp);

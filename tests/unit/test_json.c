@@ -41,3 +41,25 @@ TEST(json_dates_are_rfc3339_utc)
 	CHECK_STR(b.p, "\"2025-12-02T02:30:00Z\"");
 	buf_free(&b);
 }
+
+/* Long strings take the eight-bytes-at-a-time path: every special byte
+ * must still be caught wherever it falls. */
+TEST(json_escape_long_strings)
+{
+	static const char specials[] = "\"\\\n\x01\xff";
+	for (size_t at = 0; at < 24; at++) {
+		for (size_t k = 0; k < sizeof specials - 1; k++) {
+			char s[40];
+			memset(s, 'a', sizeof s);
+			s[at] = specials[k];
+			struct buf b = {0};
+			json_escape(&b, s, sizeof s);
+			size_t plain = 0;
+			for (size_t i = 0; i < b.len; i++)
+				plain += b.p[i] == 'a';
+			CHECK_INT(plain, sizeof s - 1);
+			CHECK(b.len > sizeof s - 1 + 1);
+			buf_free(&b);
+		}
+	}
+}

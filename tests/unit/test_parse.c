@@ -693,3 +693,19 @@ TEST(parse_json_feed_input)
 	CHECK_CONTAINS(r.err, "invalid JSON");
 	parsed_free(&r);
 }
+
+TEST(parse_guid_stays_as_given_link_resolves)
+{
+	const char doc[] = "<rss version=\"2.0\"><channel><item>"
+		"<guid>berita/7</guid></item><item><guid isPermaLink=\"false\">"
+		"7</guid><link>/berita/7</link></item></channel></rss>";
+	struct parse_opts o = {"https://kota.go.id/feed/", NULL};
+	struct parsed r;
+	CHECK_INT(parse_bytes(doc, sizeof doc - 1, 0, &o, &r), 0);
+	/* the id does not depend on where the feed was fetched from */
+	CHECK_STR(r.e[0].id, "berita/7");
+	CHECK_STR(r.e[0].link, "https://kota.go.id/feed/berita/7");
+	CHECK_STR(r.e[1].id, "7");
+	CHECK_STR(r.e[1].link, "https://kota.go.id/berita/7");
+	parsed_free(&r);
+}
