@@ -1,18 +1,31 @@
-/* fetch.c — one transfer at a time over libcurl's easy interface. */
+/* fetch.c — transfers over one libcurl multi handle; see fetch.h. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "digest.h"
 #include "fetch.h"
+
+/* What feed servers may answer with, best first; servers that negotiate
+ * on Accept otherwise send their HTML page. */
+#define ACCEPT "Accept: application/rss+xml, application/atom+xml, " \
+	"application/feed+json, application/rdf+xml, application/xml;q=0.9, " \
+	"text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+
+static int inits;
 
 int fetch_init(void)
 {
+	if (inits++ > 0)
+		return 0;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		inits = 0;
 		warnmsg("cannot start libcurl");
 		return -1;
 	}
@@ -21,36 +34,528 @@ int fetch_init(void)
 
 void fetch_cleanup(void)
 {
-	curl_global_cleanup();
+	if (inits > 0 && --inits == 0)
+		curl_global_cleanup();
 }
 
-void fetch_res_clear(struct fetch_res *res)
+/* ---- limits -------------------------------------------------------------- */
+
+static int parse_size(const char *s, size_t *out)
 {
-	free(res->etag);
-	free(res->last_modified);
-	free(res->content_type);
-	free(res->effective_url);
-	free(res->error);
-	buf_free(&res->body);
-	memset(res, 0, sizeof *res);
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (*end && *end != ',')
+		return -1;
+	*out = (size_t)v;
+	return 0;
 }
 
-struct sink {
-	struct buf *b;
-	size_t max;
-	int over;
+void fetch_limits_default(struct fetch_limits *l)
+{
+	l->connect_s = 30;
+	l->total_s = 300;
+	l->slow_bytes = 100;
+	l->slow_s = 30;
+	l->max_body = FETCH_MAX_BODY;
+	const char *env = getenv("WARTA_FETCH_LIMITS");
+	if (str_empty(env))
+		return;
+	char *copy = xstrdup(env), *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		size_t v;
+		if (!eq || parse_size(eq + 1, &v) < 0 || v == 0) {
+			warnmsg("WARTA_FETCH_LIMITS: cannot read '%s' (want "
+			        "connect=S,total=S,slow=S,slow-bytes=N,body=SIZE)",
+			        tok);
+			continue;
+		}
+		*eq = 0;
+		long n = v > LONG_MAX ? LONG_MAX : (long)v;
+		if (strcmp(tok, "connect") == 0)
+			l->connect_s = n;
+		else if (strcmp(tok, "total") == 0)
+			l->total_s = n;
+		else if (strcmp(tok, "slow") == 0)
+			l->slow_s = n;
+		else if (strcmp(tok, "slow-bytes") == 0)
+			l->slow_bytes = n;
+		else if (strcmp(tok, "body") == 0)
+			l->max_body = v;
+		else
+			warnmsg("WARTA_FETCH_LIMITS: no limit '%s'", tok);
+	}
+	free(copy);
+}
+
+/* ---- results --------------------------------------------------------------- */
+
+static void res_reset_answer(struct fetch_res *r)
+{
+	free(r->etag);
+	free(r->last_modified);
+	free(r->content_type);
+	free(r->cache_control);
+	free(r->retry_after);
+	r->etag = r->last_modified = r->content_type = NULL;
+	r->cache_control = r->retry_after = NULL;
+	buf_reset(&r->mem);
+	if (r->spill)
+		fclose(r->spill);
+	r->spill = NULL;
+	r->bytes = 0;
+	r->kept = 0;
+	r->status = 0;
+}
+
+void fetch_res_clear(struct fetch_res *r)
+{
+	res_reset_answer(r);
+	free(r->url);
+	free(r->effective_url);
+	free(r->error);
+	for (int i = 0; i < r->nhops; i++)
+		free(r->hops[i].to);
+	buf_free(&r->mem);
+	memset(r, 0, sizeof *r);
+}
+
+int fetch_body_each(struct fetch_res *r,
+                    int (*cb)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	if (!r->spill) {
+		if (r->mem.len)
+			return cb(ctx, r->mem.p, r->mem.len);
+		return 0;
+	}
+	if (fflush(r->spill) != 0 || fseek(r->spill, 0, SEEK_SET) != 0)
+		return -1;
+	char chunk[64 * 1024];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, r->spill)) > 0) {
+		int rc = cb(ctx, chunk, n);
+		if (rc)
+			return rc;
+	}
+	return ferror(r->spill) ? -1 : 0;
+}
+
+FILE *fetch_body_open(struct fetch_res *r)
+{
+	if (r->spill) {
+		int fd = dup(fileno(r->spill));
+		if (fd < 0 || fflush(r->spill) != 0)
+			return NULL;
+		FILE *fp = fdopen(fd, "rb");
+		if (!fp) {
+			close(fd);
+			return NULL;
+		}
+		rewind(fp);
+		return fp;
+	}
+	if (!r->mem.len)
+		return fopen("/dev/null", "rb");
+	return fmemopen(r->mem.p, r->mem.len, "rb");
+}
+
+int fetch_no_answer(const struct fetch_res *r)
+{
+	return r->fail == FETCH_E_RESOLVE || r->fail == FETCH_E_CONNECT;
+}
+
+/* ---- the words for a failure ------------------------------------------------- */
+
+static const char *tls_words(long verify)
+{
+	/* OpenSSL's X509_V_ERR_* numbers (stable across versions) */
+	switch (verify) {
+	case 9: return "TLS certificate is not valid yet";
+	case 10: return "TLS certificate has expired";
+	case 18: return "TLS certificate is self-signed";
+	case 19: return "TLS certificate chain ends in an untrusted root";
+	case 2: case 20: case 21:
+		return "TLS certificate chain is incomplete or from an "
+		       "unknown authority";
+	case 23: return "TLS certificate has been revoked";
+	case 26: return "TLS certificate is not meant for a web server";
+	case 62: return "TLS certificate is for another host name";
+	default: return NULL;
+	}
+}
+
+char *fetch_curl_words(int code, long os_errno, long verify,
+                       const char *detail, const struct fetch_limits *l,
+                       enum fetch_fail *kind)
+{
+	CURLcode rc = (CURLcode)code;
+	const char *d = detail ? detail : "";
+	*kind = FETCH_E_OTHER;
+	switch (rc) {
+	case CURLE_OK:
+		*kind = FETCH_OK;
+		return NULL;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		*kind = FETCH_E_RESOLVE;
+		return xstrdup("host not found (no DNS answer for its name)");
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		*kind = FETCH_E_RESOLVE;
+		return xstrdup("proxy host not found");
+	case CURLE_COULDNT_CONNECT:
+		*kind = FETCH_E_CONNECT;
+		switch (os_errno) {
+		case ECONNREFUSED: return xstrdup("connection refused");
+		case ENETUNREACH: return xstrdup("network unreachable");
+		case EHOSTUNREACH: return xstrdup("host unreachable");
+		case ETIMEDOUT:
+			return xasprintf("no connection after %ld s",
+			                 l->connect_s);
+		default: return xstrdup("could not connect");
+		}
+	case CURLE_OPERATION_TIMEDOUT:
+		if (str_has_prefix(d, "Operation too slow")) {
+			*kind = FETCH_E_SLOW;
+			return xasprintf("too slow: under %ld bytes/s for %ld s",
+			                 l->slow_bytes, l->slow_s);
+		}
+		if (str_has_prefix(d, "Resolving timed out")) {
+			*kind = FETCH_E_RESOLVE;
+			return xasprintf("host not found (no DNS answer in "
+			                 "%ld s)", l->connect_s);
+		}
+		if (str_has_prefix(d, "Connection timed out") ||
+		    str_has_prefix(d, "Failed to connect")) {
+			*kind = FETCH_E_CONNECT;
+			return xasprintf("no connection after %ld s",
+			                 l->connect_s);
+		}
+		*kind = FETCH_E_TIMEOUT;
+		return xasprintf("timed out after %ld s", l->total_s);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH: {
+		*kind = FETCH_E_TLS;
+		const char *w = tls_words(verify);
+		if (!w && (strstr(d, "subject name") ||
+		           strstr(d, "does not match target host")))
+			w = "TLS certificate is for another host name";
+		if (!w && strstr(d, "expired"))
+			w = "TLS certificate has expired";
+		if (!w && strstr(d, "self-signed"))
+			w = "TLS certificate is self-signed";
+		if (!w && strstr(d, "local issuer"))
+			w = "TLS certificate chain is incomplete or from an "
+			    "unknown authority";
+		if (w)
+			return xstrdup(w);
+		return *d ? xasprintf("TLS certificate problem: %s", d)
+		          : xstrdup("TLS certificate problem");
+	}
+	case CURLE_SSL_CONNECT_ERROR:
+		*kind = FETCH_E_TLS;
+		if (tls_words(verify))
+			return xstrdup(tls_words(verify));
+		return xstrdup("TLS handshake failed");
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		if (os_errno == ECONNRESET || os_errno == EPIPE ||
+		    strstr(d, "reset by peer")) {
+			*kind = FETCH_E_RESET;
+			return xstrdup("connection reset");
+		}
+		return xstrdup(rc == CURLE_RECV_ERROR
+		               ? "connection failed while receiving"
+		               : "connection failed while sending");
+	case CURLE_PARTIAL_FILE:
+		*kind = FETCH_E_CUT;
+		return xstrdup("body cut short (the connection closed before "
+		               "its end)");
+	case CURLE_GOT_NOTHING:
+		*kind = FETCH_E_RESET;
+		return xstrdup("the server closed the connection without "
+		               "answering");
+	case CURLE_FILESIZE_EXCEEDED:
+		*kind = FETCH_E_TOO_BIG;
+		return xasprintf("body larger than %zu MiB", l->max_body >> 20);
+	case CURLE_BAD_CONTENT_ENCODING:
+		return xstrdup("compressed body is damaged (Content-Encoding)");
+	case CURLE_WEIRD_SERVER_REPLY:
+		return xstrdup("not an HTTP answer");
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return xstrdup("HTTP/2 error");
+	case CURLE_TOO_MANY_REDIRECTS:
+		*kind = FETCH_E_REDIRECT;
+		return xasprintf("too many redirects (more than %d)",
+		                 FETCH_MAX_REDIRS);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return xstrdup("unsupported URL scheme");
+	case CURLE_URL_MALFORMAT:
+		return xstrdup("not a valid URL");
+	case CURLE_FILE_COULDNT_READ_FILE:
+		return xstrdup("cannot read the file");
+	case CURLE_READ_ERROR:
+		return xstrdup("cannot read the file");
+	default:
+		break;
+	}
+	const char *base = curl_easy_strerror(rc);
+	if (*d)
+		return xasprintf("%s (%s)", base, d);
+	return xstrdup(base);
+}
+
+/* ---- the fetcher ------------------------------------------------------------ */
+
+struct slot {
+	struct fetcher *owner;
+	CURL *h;
+	int active;           /* a transfer is in flight or unread */
+	uint64_t host;
+	char *url;            /* this hop's URL */
+	char *etag, *last_modified;
+	int insecure;
+	struct curl_slist *hdrs;
+	char errbuf[CURL_ERROR_SIZE];
+	struct sha256 sha;
+	int over;             /* stopped at max_body */
+	int spill_failed;     /* errno of the failed write, or 0 */
+	int checked_status;   /* the write callback knows keep or drop */
+	struct timespec t0;
+	struct fetch_res res;
+};
+
+struct fetcher {
+	CURLM *multi;
+	struct fetch_limits lim;
+	int jobs, busy;
+	struct slot *slots;
+	int64_t bytes;
+	const char *cainfo;
 };
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
-	struct sink *s = ctx;
+	struct slot *s = ctx;
+	struct fetch_res *r = &s->res;
 	size_t len = size * n;
-	if (s->b->len + len > s->max) {
+	if (!s->checked_status) {
+		long st = 0;
+		curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &st);
+		int is_file = str_ihas_prefix(s->url, "file:");
+		r->kept = is_file || (st >= 200 && st < 300);
+		s->checked_status = 1;
+	}
+	if ((uint64_t)r->bytes + len > s->owner->lim.max_body) {
+		/* count up to the cap, so the log says where it stopped */
+		size_t room = s->owner->lim.max_body - (size_t)r->bytes;
+		r->bytes += (int64_t)room;
+		s->owner->bytes += (int64_t)room;
 		s->over = 1;
 		return 0;     /* CURLE_WRITE_ERROR: the cap, not the disk */
 	}
-	buf_add(s->b, p, len);
+	r->bytes += (int64_t)len;
+	s->owner->bytes += (int64_t)len;
+	if (!r->kept)
+		return len;
+	sha256_update(&s->sha, p, len);
+	if (!r->spill && r->mem.len + len > FETCH_MEM_BODY) {
+		/* Past the memory share: the whole body goes to a file. */
+		r->spill = tmpfile();
+		if (!r->spill || (r->mem.len &&
+		    fwrite(r->mem.p, 1, r->mem.len, r->spill) != r->mem.len)) {
+			s->spill_failed = errno ? errno : EIO;
+			return 0;
+		}
+		buf_free(&r->mem);
+	}
+	if (r->spill) {
+		if (fwrite(p, 1, len, r->spill) != len) {
+			s->spill_failed = errno ? errno : EIO;
+			return 0;
+		}
+	} else {
+		buf_add(&r->mem, p, len);
+	}
 	return len;
+}
+
+static void set_request(struct fetcher *f, struct slot *s)
+{
+	CURL *h = s->h;
+	curl_easy_reset(h);
+	s->errbuf[0] = 0;
+	s->over = s->spill_failed = s->checked_status = 0;
+	sha256_init(&s->sha);
+	int file = str_ihas_prefix(s->url, "file:");
+	curl_easy_setopt(h, CURLOPT_URL, s->url);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, s);
+	/* an http feed never becomes a file read, nor anything else */
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, file ? "file"
+	                                                : "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, WARTA_USER_AGENT);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
+	                 (long)CURL_HTTP_VERSION_2TLS);
+	/* Over TLS the handshake (ALPN) tells soon whether a connection can
+	 * carry several transfers (HTTP/2): wait for that rather than open a
+	 * second one. Plain http is HTTP/1.1 here, where waiting would only
+	 * queue the second transfer behind the first. */
+	if (str_ihas_prefix(s->url, "https:"))
+		curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, f->lim.connect_s);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, f->lim.total_s);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, f->lim.slow_bytes);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, f->lim.slow_s);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	                 (curl_off_t)f->lim.max_body);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s->errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
+	if (s->insecure) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else if (f->cainfo) {
+		curl_easy_setopt(h, CURLOPT_CAINFO, f->cainfo);
+	}
+	curl_slist_free_all(s->hdrs);
+	s->hdrs = NULL;
+	if (!file) {
+		char *line;
+		s->hdrs = curl_slist_append(s->hdrs, ACCEPT);
+		if (!str_empty(s->etag)) {
+			line = xasprintf("If-None-Match: %s", s->etag);
+			s->hdrs = curl_slist_append(s->hdrs, line);
+			free(line);
+		}
+		if (!str_empty(s->last_modified)) {
+			line = xasprintf("If-Modified-Since: %s",
+			                 s->last_modified);
+			s->hdrs = curl_slist_append(s->hdrs, line);
+			free(line);
+		}
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, s->hdrs);
+	}
+}
+
+struct fetcher *fetcher_new(int jobs, const struct fetch_limits *l)
+{
+	if (jobs < 1)
+		jobs = 1;
+	struct fetcher *f = xcalloc(1, sizeof *f);
+	if (l)
+		f->lim = *l;
+	else
+		fetch_limits_default(&f->lim);
+	f->jobs = jobs;
+	f->slots = xcalloc((size_t)jobs, sizeof *f->slots);
+	f->cainfo = getenv("CURL_CA_BUNDLE");
+	if (str_empty(f->cainfo))
+		f->cainfo = NULL;
+	f->multi = curl_multi_init();
+	if (!f->multi) {
+		free(f->slots);
+		free(f);
+		warnmsg("cannot start libcurl");
+		return NULL;
+	}
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	                  (long)FETCH_PER_HOST);
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING,
+	                  (long)CURLPIPE_MULTIPLEX);
+	return f;
+}
+
+void fetcher_free(struct fetcher *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < f->jobs; i++) {
+		struct slot *s = &f->slots[i];
+		if (s->h) {
+			if (s->active)
+				curl_multi_remove_handle(f->multi, s->h);
+			curl_easy_cleanup(s->h);
+		}
+		curl_slist_free_all(s->hdrs);
+		free(s->url);
+		free(s->etag);
+		free(s->last_modified);
+		fetch_res_clear(&s->res);
+	}
+	curl_multi_cleanup(f->multi);
+	free(f->slots);
+	free(f);
+}
+
+int fetcher_busy(const struct fetcher *f)
+{
+	return f->busy;
+}
+
+int fetcher_host_busy(const struct fetcher *f, uint64_t host)
+{
+	int n = 0;
+	for (int i = 0; i < f->jobs; i++)
+		if (f->slots[i].active && f->slots[i].host == host)
+			n++;
+	return n;
+}
+
+int64_t fetcher_bytes(const struct fetcher *f)
+{
+	return f->bytes;
+}
+
+static int add_handle(struct fetcher *f, struct slot *s)
+{
+	set_request(f, s);
+	if (curl_multi_add_handle(f->multi, s->h) != CURLM_OK)
+		return -1;
+	return 0;
+}
+
+int fetcher_start(struct fetcher *f, const struct fetch_req *req)
+{
+	struct slot *s = NULL;
+	for (int i = 0; i < f->jobs && !s; i++)
+		if (!f->slots[i].active)
+			s = &f->slots[i];
+	if (!s)
+		return -1;
+	if (!s->h && !(s->h = curl_easy_init()))
+		return -1;
+	fetch_res_clear(&s->res);
+	free(s->url);
+	free(s->etag);
+	free(s->last_modified);
+	s->owner = f;
+	s->url = xstrdup(req->url);
+	s->etag = xstrdup(req->etag);
+	s->last_modified = xstrdup(req->last_modified);
+	s->insecure = req->insecure;
+	s->host = fetch_host_key(req->url);
+	s->res.user = req->user;
+	s->res.url = xstrdup(req->url);
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	if (add_handle(f, s) < 0)
+		return -1;
+	s->active = 1;
+	f->busy++;
+	return 0;
 }
 
 static char *header(CURL *h, const char *name)
@@ -61,107 +566,226 @@ static char *header(CURL *h, const char *name)
 	return str_trim_dup(hd->value, strlen(hd->value));
 }
 
-static char *why(CURLcode rc, const char *detail, const struct sink *s)
+static int64_t elapsed_ms(const struct timespec *t0)
 {
-	if (s->over)
-		return xasprintf("body larger than %zu MiB", s->max >> 20);
-	const char *base = curl_easy_strerror(rc);
-	switch (rc) {
-	case CURLE_PEER_FAILED_VERIFICATION:
-		base = "TLS certificate problem";
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		base = "host not found";
-		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		base = "timed out";
-		break;
-	case CURLE_TOO_MANY_REDIRECTS:
-		return xstrdup("too many redirects (more than 5)");
-	default:
-		break;
-	}
-	if (detail && *detail)
-		return xasprintf("%s: %s", base, detail);
-	return xstrdup(base);
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-int fetch_url(const struct fetch_req *req, struct fetch_res *res)
+static void fail_with(struct fetch_res *r, enum fetch_fail kind, char *words)
 {
-	memset(res, 0, sizeof *res);
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	CURL *h = curl_easy_init();
-	if (!h) {
-		res->error = xstrdup("cannot start a transfer");
-		return -1;
+	r->fail = kind;
+	free(r->error);
+	r->error = words;
+}
+
+/* Follow a redirect ourselves; 1 when the next hop was started, 0 when
+ * the transfer is over (a final answer, or a redirect refused). */
+static int follow(struct fetcher *f, struct slot *s)
+{
+	struct fetch_res *r = &s->res;
+	long st = r->status;
+	if (st != 301 && st != 302 && st != 303 && st != 307 && st != 308)
+		return 0;
+	char *to = NULL;
+	curl_easy_getinfo(s->h, CURLINFO_REDIRECT_URL, &to);
+	if (str_empty(to))
+		return 0;     /* a 3xx without Location: the caller's HTTP error */
+	if (!str_ihas_prefix(to, "http://") && !str_ihas_prefix(to, "https://")) {
+		fail_with(r, FETCH_E_REDIRECT,
+		          xasprintf("redirect to a URL warta does not follow "
+		                    "(only http and https): %.200s", to));
+		return 0;
 	}
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct sink s = {&res->body, req->max_body ? req->max_body
-	                                            : FETCH_MAX_BODY, 0};
-	int http = str_ihas_prefix(req->url, "http://") ||
-	           str_ihas_prefix(req->url, "https://");
-	struct curl_slist *hdrs = NULL;
-	char *line;
-	if (http && !str_empty(req->etag)) {
-		line = xasprintf("If-None-Match: %s", req->etag);
-		hdrs = curl_slist_append(hdrs, line);
-		free(line);
+	int loop = str_eq(to, r->url);
+	for (int i = 0; i < r->nhops && !loop; i++)
+		loop = str_eq(to, r->hops[i].to);
+	if (loop) {
+		fail_with(r, FETCH_E_REDIRECT,
+		          xasprintf("redirect loop (back to %.200s)", to));
+		return 0;
 	}
-	if (http && !str_empty(req->last_modified)) {
-		line = xasprintf("If-Modified-Since: %s", req->last_modified);
-		hdrs = curl_slist_append(hdrs, line);
-		free(line);
+	if (r->nhops == FETCH_MAX_REDIRS) {
+		fail_with(r, FETCH_E_REDIRECT,
+		          xasprintf("too many redirects (more than %d)",
+		                    FETCH_MAX_REDIRS));
+		return 0;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, req->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, WARTA_USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 64L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	if (hdrs)
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	if (req->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	r->hops[r->nhops].status = (int)st;
+	r->hops[r->nhops].to = xstrdup(to);
+	r->nhops++;
+	free(s->url);
+	s->url = xstrdup(to);
+	curl_multi_remove_handle(f->multi, s->h);
+	res_reset_answer(r);
+	if (add_handle(f, s) < 0) {
+		fail_with(r, FETCH_E_OTHER, xstrdup("cannot start a transfer"));
+		return 0;
 	}
-	CURLcode rc = curl_easy_perform(h);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res->duration_ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
-	                   (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	res->status = http ? status : 0;
-	char *eff = NULL;
-	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
-	res->effective_url = xstrdup(eff ? eff : req->url);
-	int ret = 0;
-	if (rc != CURLE_OK) {
-		res->error = why(rc, errbuf, &s);
-		ret = -1;
-	} else if (http) {
+	return 1;
+}
+
+/* A transfer (one hop) ended with rc: fill in the result. 1 when it goes
+ * on (a redirect followed), 0 when it is finished. */
+static int finish(struct fetcher *f, struct slot *s, CURLcode rc)
+{
+	struct fetch_res *r = &s->res;
+	CURL *h = s->h;
+	long st = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
+	int http = !str_ihas_prefix(s->url, "file:");
+	r->status = http ? st : 0;
+	if (rc == CURLE_OK && http) {
+		r->etag = header(h, "ETag");
+		r->last_modified = header(h, "Last-Modified");
+		r->cache_control = header(h, "Cache-Control");
+		r->retry_after = header(h, "Retry-After");
 		char *ct = NULL;
 		curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
-		res->content_type = xstrdup(ct);
-		res->etag = header(h, "ETag");
-		res->last_modified = header(h, "Last-Modified");
-		curl_off_t ra = 0;
-		if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
-		    ra > 0)
-			res->retry_after = ra > LONG_MAX ? LONG_MAX : (long)ra;
+		r->content_type = xstrdup(ct);
+		if (follow(f, s))
+			return 1;
 	}
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
-	return ret;
+	r->duration_ms = elapsed_ms(&s->t0);
+	free(r->effective_url);
+	r->effective_url = xstrdup(s->url);
+	if (r->fail != FETCH_OK)
+		return 0;     /* follow() said why */
+	if (rc == CURLE_OK && !r->kept && (!http || (st >= 200 && st < 300)))
+		r->kept = 1;  /* an empty 2xx body is a kept empty body */
+	if (rc != CURLE_OK) {
+		if (s->over) {
+			fail_with(r, FETCH_E_TOO_BIG,
+			          xasprintf("body larger than %zu MiB",
+			                    f->lim.max_body >> 20));
+		} else if (s->spill_failed) {
+			fail_with(r, FETCH_E_OTHER,
+			          xasprintf("cannot keep the body in a "
+			                    "temporary file: %s",
+			                    strerror(s->spill_failed)));
+		} else {
+			long os = 0, verify = 0;
+			curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os);
+			curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
+			enum fetch_fail kind;
+			char *w = fetch_curl_words(rc, os, verify, s->errbuf,
+			                           &f->lim, &kind);
+			fail_with(r, kind, w);
+		}
+		return 0;
+	}
+	sha256_final(&s->sha, r->sha256);
+	return 0;
+}
+
+struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int running = 0, left;
+		if (curl_multi_perform(f->multi, &running) != CURLM_OK)
+			return NULL;
+		CURLMsg *m;
+		while ((m = curl_multi_info_read(f->multi, &left))) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			struct slot *s = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			                  (char **)&s);
+			CURLcode rc = m->data.result;
+			if (finish(f, s, rc))
+				continue;     /* the next hop is on its way */
+			curl_multi_remove_handle(f->multi, s->h);
+			return &s->res;
+		}
+		if (f->busy == 0)
+			return NULL;
+		int wait = 1000;
+		if (timeout_ms >= 0) {
+			int64_t spent = elapsed_ms(&t0);
+			if (spent >= timeout_ms)
+				return NULL;
+			if (timeout_ms - spent < wait)
+				wait = (int)(timeout_ms - spent);
+		}
+		curl_multi_poll(f->multi, NULL, 0, wait, NULL);
+	}
+}
+
+void fetcher_done(struct fetcher *f, struct fetch_res *r)
+{
+	for (int i = 0; i < f->jobs; i++) {
+		struct slot *s = &f->slots[i];
+		if (&s->res == r && s->active) {
+			s->active = 0;
+			f->busy--;
+			/* keep the handle (and its connection); drop the body
+			 * now rather than when the slot is next used */
+			fetch_res_clear(r);
+			return;
+		}
+	}
+}
+
+int fetch_one(const struct fetch_limits *l, const struct fetch_req *req,
+              struct fetch_res *out)
+{
+	memset(out, 0, sizeof *out);
+	struct fetcher *f = fetcher_new(1, l);
+	if (!f || fetcher_start(f, req) < 0) {
+		fetcher_free(f);
+		out->url = xstrdup(req->url);
+		out->fail = FETCH_E_OTHER;
+		out->error = xstrdup("cannot start a transfer");
+		return -1;
+	}
+	struct fetch_res *r;
+	while (!(r = fetcher_next(f, -1)) && fetcher_busy(f))
+		;
+	if (r) {
+		*out = *r;    /* hand over everything the result owns */
+		memset(r, 0, sizeof *r);
+	} else {
+		out->url = xstrdup(req->url);
+		out->fail = FETCH_E_OTHER;
+		out->error = xstrdup("the transfer did not finish");
+	}
+	fetcher_free(f);
+	return out->fail == FETCH_OK ? 0 : -1;
+}
+
+/* ---- URLs -------------------------------------------------------------------- */
+
+uint64_t fetch_host_key(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+	uint64_t h = 0;
+	if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME)
+	         == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+		/* FNV-1a over "host:port", host in lower case */
+		h = 1469598103934665603ULL;
+		for (const char *p = host; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c + 32);
+			h = (h ^ c) * 1099511628211ULL;
+		}
+		h = (h ^ ':') * 1099511628211ULL;
+		for (const char *p = port ? port : ""; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		if (!h)
+			h = 1;
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return h;
 }
 
 int fetch_is_url(const char *s)

@@ -1,0 +1,92 @@
+/* lock.c — the fetch lock; see lock.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "util.h"
+
+static long read_pid(int fd)
+{
+	char b[32];
+	ssize_t n = pread(fd, b, sizeof b - 1, 0);
+	if (n <= 0)
+		return 0;
+	b[n] = 0;
+	return strtol(b, NULL, 10);
+}
+
+int lock_take(const char *db_path, int wait, long *holder,
+              void (*waiting)(long pid))
+{
+	char *path = xasprintf("%s.lock", db_path);
+	*holder = 0;
+	if (mkdir_parents(path, 0700) < 0) {
+		warnmsg("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		warnmsg("cannot make the fetch lock %s: %s", path,
+		        strerror(errno));
+		free(path);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			warnmsg("cannot lock %s: %s", path, strerror(errno));
+			close(fd);
+			free(path);
+			return -1;
+		}
+		*holder = read_pid(fd);
+		if (!*holder) {
+			/* it may be writing its pid this very moment */
+			usleep(50 * 1000);
+			*holder = read_pid(fd);
+		}
+		if (!wait) {
+			close(fd);
+			free(path);
+			return -2;
+		}
+		if (waiting)
+			waiting(*holder);
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				warnmsg("cannot lock %s: %s", path,
+				        strerror(errno));
+				close(fd);
+				free(path);
+				return -1;
+			}
+		}
+		break;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		/* the lock holds without the pid; the message will lack it */
+	}
+	free(path);
+	return fd;
+}
+
+void lock_release(int fd)
+{
+	if (fd < 0)
+		return;
+	/* Empty the pid first: a waiting run must not name a finished one. */
+	if (ftruncate(fd, 0) < 0) {
+		/* nothing to do about it: the lock still goes */
+	}
+	flock(fd, LOCK_UN);
+	close(fd);
+}
