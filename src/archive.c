@@ -1053,6 +1053,8 @@ int arc_write_fetch(struct archive *a, int64_t feed_id,
 	arc_bind_text(st, 11, warnings_json);
 	if (step_done(a, st, "write the fetch log") < 0)
 		return -1;
+	if (fx->log_only)
+		return 0;
 	st = arc_prep(a, sql_state);
 	if (!st)
 		return -1;

@@ -181,6 +181,8 @@ struct arc_fetch {
 	const char *new_url;      /* adopt this URL (old one kept in history) */
 	const char *redirect_to;  /* pending permanent redirect, NULL: none */
 	int redirect_seen;
+	int log_only;             /* write the log row only and leave the
+	                           * feed's state as it is (backfill pages) */
 };
 
 /* Record a fetch that archived nothing (304, error, same bytes): one

@@ -115,6 +115,28 @@ int cmd_add(int argc, char **argv)
 		free(tags);
 		return EXIT_FAIL;
 	}
+	/* Fetch before subscribing: a web page is searched for its feed
+	 * (cmd_fetch.c), and the answer is archived as the first fetch. */
+	struct fetch_res *pre = NULL;
+	int64_t started = 0;
+	struct arc_feed known = {0};
+	if (!nofetch && !(archive_feed_find(a, url, &known) == 1 &&
+	                  !known.removed)) {
+		char *chosen = NULL;
+		if (fetch_init() < 0 ||
+		    fetch_find_feed(url, insecure, &chosen, &pre, &started) < 0) {
+			fetch_cleanup();
+			arc_feed_clear(&known);
+			archive_close(a);
+			free(url);
+			free(tags);
+			return EXIT_FAIL;
+		}
+		fetch_cleanup();
+		free(url);
+		url = chosen;
+	}
+	arc_feed_clear(&known);
 	struct arc_new_feed nf = {.url = url, .title = title, .tags = tags,
 	                          .ntags = ntags, .insecure = insecure};
 	int64_t id = 0;
@@ -135,7 +157,8 @@ int cmd_add(int argc, char **argv)
 			fflush(stdout);
 			struct fetch_tally t = {0};
 			if (fetch_init() < 0 ||
-			    fetch_feed_now(a, id, 0, &t) < 0)
+			    (pre ? fetch_feed_with(a, id, pre, started, 0, &t)
+			         : fetch_feed_now(a, id, 0, &t)) < 0)
 				status = EXIT_FAIL;
 			else if (t.archived)
 				printf("fetched: %ld new entr%s\n", t.fresh,
@@ -143,6 +166,9 @@ int cmd_add(int argc, char **argv)
 			fetch_cleanup();
 		}
 	}
+	if (pre)
+		fetch_res_clear(pre);
+	free(pre);
 	archive_close(a);
 	free(url);
 	free(tags);
