@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fetch.h"
 #include "json.h"
 #include "parse.h"
 #include "util.h"
@@ -34,8 +35,8 @@ const char usage_parse[] =
 	"Exit status: 0 a feed, 1 not a feed (an HTML page, an empty body)\n"
 	"or unreadable, 2 usage.\n"
 	"\n"
-	"Fetching a URL is not part of 'parse' yet; meanwhile:\n"
-	"  curl -s URL | warta parse --url URL -\n";
+	"An http:// or https:// URL is fetched as 'warta fetch' would, and\n"
+	"parsed with the answer's URL and Content-Type (unless given).\n";
 
 struct out {
 	struct jw w;
@@ -238,14 +239,23 @@ int cmd_parse(int argc, char **argv)
 	}
 	if (!path)
 		return usage("which document? (FILE, or - for stdin)", NULL);
+	struct fetch_res res;     /* a URL's answer (fetch.h) */
+	memset(&res, 0, sizeof res);
+	FILE *fp;
 	if (str_ihas_prefix(path, "http://") ||
 	    str_ihas_prefix(path, "https://")) {
-		warnmsg("%s: fetching is not part of 'parse' yet; use: "
-		        "curl -s '%s' | warta parse --url '%s' -", path, path,
-		        path);
-		return EXIT_FAIL;
+		fp = fetch_open_url(path, &res);
+		if (!fp) {
+			fetch_res_clear(&res);
+			return EXIT_FAIL;
+		}
+		if (!url)
+			url = res.effective_url;
+		if (!ctype)
+			ctype = res.content_type;
+	} else {
+		fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	}
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!fp) {
 		warnmsg("%s: %s", path, strerror(errno));
 		return EXIT_FAIL;
@@ -267,6 +277,7 @@ int cmd_parse(int argc, char **argv)
 	if (rerr) {
 		warnmsg("%s: %s", path, strerror(err));
 		parser_free(p);
+		fetch_res_clear(&res);
 		return EXIT_FAIL;
 	}
 	int rc = parser_finish(p);
@@ -279,10 +290,12 @@ int cmd_parse(int argc, char **argv)
 		warnmsg("%s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
 		        parser_error(p));
 		parser_free(p);
+		fetch_res_clear(&res);
 		return EXIT_FAIL;
 	}
 	write_feed(&o, parser_feed(p));
 	parser_free(p);
+	fetch_res_clear(&res);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		warnmsg("stdout: %s", strerror(errno));
 		return EXIT_FAIL;

@@ -757,6 +757,25 @@ int fetch_one(const struct fetch_limits *l, const struct fetch_req *req,
 	return out->fail == FETCH_OK ? 0 : -1;
 }
 
+FILE *fetch_open_url(const char *url, struct fetch_res *res)
+{
+	struct fetch_req req = {.url = url};
+	FILE *fp = NULL;
+	if (fetch_init() < 0) {
+		memset(res, 0, sizeof *res);
+		return NULL;
+	}
+	if (fetch_one(NULL, &req, res) < 0)
+		warnmsg("%s: %s", url, res->error);
+	else if (res->status && (res->status < 200 || res->status >= 300))
+		warnmsg("%s: HTTP %ld", url, res->status);
+	else if (!(fp = fetch_body_open(res)))
+		warnmsg("%s: cannot read the body back: %s", url,
+		        strerror(errno));
+	fetch_cleanup();
+	return fp;
+}
+
 /* ---- URLs -------------------------------------------------------------------- */
 
 uint64_t fetch_host_key(const char *url)

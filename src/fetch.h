@@ -148,6 +148,12 @@ int fetch_body_each(struct fetch_res *r,
  * with errno. */
 FILE *fetch_body_open(struct fetch_res *r);
 
+/* `warta parse URL`: fetch url once (no validators) and open its body
+ * for reading (fclose it before clearing res). NULL when there is no 2xx
+ * answer, said as "warta: URL: why". res gets the answer (its
+ * effective_url and content_type are what a parser wants); clear it. */
+FILE *fetch_open_url(const char *url, struct fetch_res *res);
+
 /* 1 for a failure where no server answered at all (name not found, no
  * connection): what "the network is down" looks like. */
 int fetch_no_answer(const struct fetch_res *r);
