@@ -31,9 +31,22 @@ int lock_take(const char *db_path, int wait, long *holder,
 		return -1;
 	}
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
+		/* someone else's lock file: flock works read-only too (the
+		 * pid just cannot be written) */
+		int err = errno;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			errno = err;
+	}
 	if (fd < 0) {
-		warnmsg("cannot make the fetch lock %s: %s", path,
-		        strerror(errno));
+		if (errno == EACCES || errno == EPERM || errno == EROFS)
+			warnmsg("archive %s cannot be written: its lock %s "
+			        "cannot be made: %s", db_path, path,
+			        strerror(errno));
+		else
+			warnmsg("cannot make the fetch lock %s: %s", path,
+			        strerror(errno));
 		free(path);
 		return -1;
 	}
