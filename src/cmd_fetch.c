@@ -284,12 +284,18 @@ static void report(struct archive *a, const struct arc_feed *f,
 		       (long long)f->id, arc_feed_name(f),
 		       o->same_bytes ? "same bytes" : "304",
 		       (long long)res->duration_ms);
-	else
+	else if (res->status)
 		printf("#%lld %s: %ld new, %ld updated, %ld unchanged "
 		       "(%ld, %lld KiB, %lld ms)\n", (long long)f->id,
 		       arc_feed_name(f), o->c.fresh, o->c.updated,
 		       o->c.unchanged, res->status,
 		       (long long)(res->bytes + 1023) / 1024,
+		       (long long)res->duration_ms);
+	else
+		printf("#%lld %s: %ld new, %ld updated, %ld unchanged "
+		       "(file, %lld KiB, %lld ms)\n", (long long)f->id,
+		       arc_feed_name(f), o->c.fresh, o->c.updated,
+		       o->c.unchanged, (long long)(res->bytes + 1023) / 1024,
 		       (long long)res->duration_ms);
 	if (o->moved)
 		printf("#%lld moved permanently: its URL is now %s\n",
