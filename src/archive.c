@@ -628,7 +628,10 @@ const char *arc_feed_name(const struct arc_feed *f)
 		return f->title;
 	if (!str_empty(f->feed_title))
 		return f->feed_title;
-	return f->url;
+	/* a URL's password is not a name to show (SECURITY.md); valid
+	 * until the next call in this thread */
+	static _Thread_local char ub[2048];
+	return url_redact_buf(f->url, ub, sizeof ub);
 }
 
 const char *arc_feed_state(const struct arc_feed *f)

@@ -66,6 +66,9 @@ static char *http_words(long status, int64_t retry_after)
 			return xasprintf("HTTP %ld, retry after %s", status, w);
 		}
 		return xasprintf("HTTP %ld", status);
+	case 304:
+		return xstrdup("HTTP 304 Not Modified, but no validator was "
+		               "sent (nothing was fetched before)");
 	default:
 		if (status >= 300 && status < 400)
 			return xasprintf("HTTP %ld without a usable Location",
@@ -138,7 +141,9 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 	if (res->fail != FETCH_OK) {
 		o->error = xstrdup(res->error);
 		o->no_answer = fetch_no_answer(res);
-	} else if (res->status == 304) {
+	} else if (res->status == 304 && (f->etag || f->last_modified)) {
+		/* (a 304 to a request that sent no validator says nothing
+		 * about a feed never fetched: an HTTP error below) */
 		si.result = SCHED_FEED;
 		o->kind = OUT_NOT_MODIFIED;
 		if (res->etag || res->last_modified) {
@@ -250,6 +255,33 @@ out:
 	return ret;
 }
 
+/* archive_outcome under the write lock, for a feed that may have been
+ * purged (remove --purge) since its transfer started: one that is no
+ * longer there is left alone (*gone = 1), not an error of the run
+ * (concurrency_purge). The ingest inside nests as a savepoint. */
+static int outcome_locked(struct archive *a, const struct arc_feed *f,
+                          struct fetch_res *res, int64_t started,
+                          struct outcome *o, int *gone)
+{
+	memset(o, 0, sizeof *o);
+	*gone = 0;
+	if (archive_begin(a) < 0)
+		return -1;
+	struct arc_feed cur = {0};
+	int rc = archive_feed_get(a, f->id, &cur);
+	arc_feed_clear(&cur);
+	if (rc <= 0) {
+		archive_rollback(a);
+		*gone = rc == 0;
+		return rc;
+	}
+	if (archive_outcome(a, f, res, started, 0, o) < 0) {
+		archive_rollback(a);
+		return -1;
+	}
+	return archive_commit(a);
+}
+
 /* Tally and say what came of one feed. */
 static void report(struct archive *a, const struct arc_feed *f,
                    const struct fetch_res *res, const struct outcome *o,
@@ -261,7 +293,9 @@ static void report(struct archive *a, const struct arc_feed *f,
 		t->failed++;
 		if (o->no_answer)
 			t->no_answer++;
-		warnmsg("%s: %s", f->url, o->error);
+		char ub[2048];
+		warnmsg("%s: %s", url_redact_buf(f->url, ub, sizeof ub),
+		        o->error);
 		return;
 	case OUT_NOT_MODIFIED:
 		t->not_modified++;
@@ -310,14 +344,13 @@ int fetch_feed_with(struct archive *a, int64_t feed_id,
 	struct arc_feed f = {0};
 	int rc = archive_feed_get(a, feed_id, &f);
 	if (rc <= 0) {
-		if (rc == 0)
-			warnmsg("fetch: no feed %lld", (long long)feed_id);
 		fetch_res_clear(res);
-		return -1;
+		return rc;    /* 0: purged meanwhile, nothing to record */
 	}
 	struct outcome o;
-	rc = archive_outcome(a, &f, res, started, 0, &o);
-	if (rc == 0)
+	int gone;
+	rc = outcome_locked(a, &f, res, started, &o, &gone);
+	if (rc == 0 && !gone)
 		report(a, &f, res, &o, flags, t);
 	outcome_clear(&o);
 	fetch_res_clear(res);
@@ -642,8 +675,11 @@ static int complete(struct run *r, struct fetch_res *res)
 {
 	struct job *j = res->user;
 	struct outcome o;
-	int rc = archive_outcome(r->a, &j->f, res, j->started, 0, &o);
-	if (rc == 0) {
+	int gone;
+	int rc = outcome_locked(r->a, &j->f, res, j->started, &o, &gone);
+	if (gone)
+		r->total--;
+	if (rc == 0 && !gone) {
 		if (o.kind == OUT_FAILED)
 			bar_clear(r);
 		report(r->a, &j->f, res, &o, r->flags, &r->t);

@@ -370,7 +370,8 @@ static int log_json(void *ctx, const struct arc_log *l)
 	jw_kint(w, "id", l->id);
 	jw_kint(w, "feed_id", l->feed_id);
 	jw_kdate(w, "time", l->time);
-	jw_kstr(w, "url", l->url);
+	char ub[2048];
+	jw_kstr(w, "url", url_redact_buf(l->url, ub, sizeof ub));
 	jw_key(w, "status");
 	if (l->status)
 		jw_int(w, l->status);
@@ -409,9 +410,10 @@ static int log_line(void *ctx, const struct arc_log *l)
 		snprintf(sz, sizeof sz, "%.1fk", (double)l->bytes / 1024);
 	else
 		snprintf(sz, sizeof sz, "%lld", (long long)l->bytes);
+	char ub[2048];
 	printf("%s  %4lld  %-4s %7s %5ld %5ld %7lldms  %s", t,
 	       (long long)l->feed_id, st, sz, l->fresh, l->updated,
-	       (long long)l->duration_ms, l->url);
+	       (long long)l->duration_ms, url_redact_buf(l->url, ub, sizeof ub));
 	if (l->error)
 		printf("  error: %s", l->error);
 	for (size_t i = 0; i < l->nwarnings; i++)

@@ -146,13 +146,16 @@ int cmd_add(int argc, char **argv)
 	} else if (rc == ARC_EXISTS) {
 		struct arc_feed f = {0};
 		archive_feed_get(a, id, &f);
+		char ub[2048];
 		printf("already subscribed as #%lld: %s (nothing changed)\n",
-		       (long long)id, f.url ? f.url : url);
+		       (long long)id, url_redact_buf(f.url ? f.url : url, ub,
+		                                     sizeof ub));
 		arc_feed_clear(&f);
 	} else {
+		char ub[2048];
 		printf("%s #%lld: %s\n", rc == ARC_REVIVED ? "subscribed again"
 		                                          : "added",
-		       (long long)id, url);
+		       (long long)id, url_redact_buf(url, ub, sizeof ub));
 		if (!nofetch) {
 			fflush(stdout);
 			struct fetch_tally t = {0};
@@ -221,11 +224,15 @@ int cmd_remove(int argc, char **argv)
 	} else if (archive_feed_remove(a, f.id, purge) < 0) {
 		status = EXIT_FAIL;
 	} else if (purge) {
+		char ub[2048];
 		printf("removed #%lld %s and its %lld archived entries\n",
-		       (long long)f.id, f.url, (long long)f.entries);
+		       (long long)f.id, url_redact_buf(f.url, ub, sizeof ub),
+		       (long long)f.entries);
 	} else {
+		char ub[2048];
 		printf("removed #%lld %s; its %lld archived entries stay\n",
-		       (long long)f.id, f.url, (long long)f.entries);
+		       (long long)f.id, url_redact_buf(f.url, ub, sizeof ub),
+		       (long long)f.entries);
 	}
 	arc_feed_clear(&f);
 	archive_close(a);
@@ -262,7 +269,8 @@ static int feed_json(void *ctx, const struct arc_feed *f)
 	struct jw *w = ctx;
 	jw_obj(w);
 	jw_kint(w, "id", f->id);
-	jw_kstr(w, "url", f->url);
+	char ub[2048];
+	jw_kstr(w, "url", url_redact_buf(f->url, ub, sizeof ub));
 	jw_kstr(w, "title", arc_feed_name(f));
 	jw_kstr(w, "feed_title", f->feed_title);
 	jw_kstr(w, "site_url", f->site_url);
@@ -334,8 +342,9 @@ static int feed_line(void *ctx, const struct arc_feed *f)
 		snprintf(st, sizeof st, "%s", arc_feed_state(f));
 	printf("%4lld  ", (long long)f->id);
 	print_cell(arc_feed_name(f), 32);
+	char ub[2048];
 	printf(" %7lld  %-16s  %-12s %-16s  %s", (long long)f->entries, last,
-	       st, due, f->url);
+	       st, due, url_redact_buf(f->url, ub, sizeof ub));
 	if (f->ntags) {
 		printf("  [");
 		for (size_t i = 0; i < f->ntags; i++)
