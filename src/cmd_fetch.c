@@ -722,6 +722,19 @@ static int run_all(struct run *r, struct pending *p)
 	return ret;
 }
 
+int feed_arg_find(struct archive *a, const char *arg, struct arc_feed *f)
+{
+	int rc = archive_feed_find(a, arg, f);
+	if (rc != 0 || fetch_is_url(arg))
+		return rc;
+	char *u = fetch_local_url(arg);
+	if (!u)
+		return 0;
+	rc = archive_feed_find(a, u, f);
+	free(u);
+	return rc;
+}
+
 static void say_waiting(long pid)
 {
 	if (pid)
@@ -800,7 +813,7 @@ int cmd_fetch(int argc, char **argv)
 		/* named feeds are fetched now, whatever their schedule */
 		for (int i = optind; i < argc; i++) {
 			struct arc_feed f = {0};
-			int rc = archive_feed_find(a, argv[i], &f);
+			int rc = feed_arg_find(a, argv[i], &f);
 			if (rc == 0 || (rc == 1 && f.removed)) {
 				warnmsg("fetch: no feed '%s' (see 'warta feeds')",
 				        argv[i]);
@@ -935,7 +948,7 @@ int cmd_backfill(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	struct arc_feed f = {0};
-	int rc = archive_feed_find(a, argv[optind], &f);
+	int rc = feed_arg_find(a, argv[optind], &f);
 	int status = EXIT_DONE;
 	if (rc <= 0 || f.removed) {
 		if (rc >= 0)

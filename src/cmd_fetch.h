@@ -46,4 +46,8 @@ int fetch_feed_with(struct archive *a, int64_t feed_id,
 int fetch_find_feed(const char *url, int insecure, char **chosen,
                     struct fetch_res **pre, int64_t *started);
 
+/* A FEED argument: a number, a URL, or the local file a feed was added
+ * as (its file:// URL). As archive_feed_find: 1, 0 or -1. */
+int feed_arg_find(struct archive *a, const char *arg, struct arc_feed *f);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "archive.h"
 #include "cli.h"
+#include "cmd_fetch.h"
 #include "html.h"
 #include "json.h"
 #include "util.h"
@@ -455,7 +456,7 @@ int cmd_log(int argc, char **argv)
 	int64_t feed_id = 0;
 	if (optind < argc) {
 		struct arc_feed f = {0};
-		int rc = archive_feed_find(a, argv[optind], &f);
+		int rc = feed_arg_find(a, argv[optind], &f);
 		feed_id = f.id;
 		arc_feed_clear(&f);
 		if (rc <= 0) {

@@ -213,7 +213,7 @@ int cmd_remove(int argc, char **argv)
 	if (!a)
 		return EXIT_FAIL;
 	struct arc_feed f = {0};
-	int rc = archive_feed_find(a, argv[optind], &f);
+	int rc = feed_arg_find(a, argv[optind], &f);
 	int status = EXIT_DONE;
 	if (rc < 0) {
 		status = EXIT_FAIL;
