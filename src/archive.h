@@ -30,21 +30,25 @@
  * entries are inserted; an entry whose versioned fields (everything
  * struct entry holds) changed is updated and the replaced version kept as
  * a revision; an unchanged entry writes nothing (a SHA-256 of the version
- * is compared, the row is not read back); an entry that leaves the feed
- * stays. A document that is not a feed is recorded as a failed fetch and
- * touches no entry. Undated entries are dated by when they were first
- * seen and marked so. The plain text (html_to_text of content, else
- * summary, with WordPress/Yoast "The post … appeared first on …" footers
- * left out) is stored in entries.text, for search.
+ * is compared, the row is not read back); an id or link that changes only
+ * by its canonical form (http → https…) is stored without a revision; an
+ * entry that leaves the feed stays. A document that is not a feed is
+ * recorded as a failed fetch and touches no entry. Undated entries are
+ * dated by when they were first seen and marked so. The plain text
+ * (html_to_text of content, else summary, with WordPress/Yoast "The post
+ * … appeared first on …" footers left out) is stored in entries.text, for
+ * search.
  *
- * Stories. Entries with the same canonical link, or the same plain text
- * (at least ARC_STORY_MIN_TEXT bytes once blanks are folded), share a
- * story_id, across feeds: one story, several sources.
+ * Stories. Entries of different feeds with the same canonical link (not
+ * a home page), or the same plain text (at least ARC_STORY_MIN_TEXT bytes
+ * once blanks and case are folded), share a story_id: one story, several
+ * sources. Two entries of one feed are always two stories.
  *
  * Schema (version ARCHIVE_SCHEMA): feeds, feed_tags, feed_urls, entries,
  * revisions, fetch_log (migration 1); stories, story_keys and
  * entries.story_id (migration 2); the full-text index search, its view
- * search_content and table search_feeds (migration 3, search.h). README.md ("Archive") lists the columns.
+ * search_content and table search_feeds (migration 3, search.h).
+ * README.md ("Archive") lists the columns.
  *
  * Adding a migration: append one entry to the migrations[] table in
  * archive.c — SQL, and optionally a C function run after it in the same

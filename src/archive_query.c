@@ -8,7 +8,7 @@
 #include "archive_int.h"
 #include "json.h"
 
-/* ---- JSON columns: writing ---------------------------------------------- */
+/* ---- JSON columns: writing ------------------------------------------- */
 
 char *arc_json_people(const struct person *p, size_t n)
 {
@@ -494,7 +494,7 @@ void arc_unjson_source(const char *json, struct source *s)
 	jr_object(&r, source_field, s);
 }
 
-/* ---- rows ------------------------------------------------------------------ */
+/* ---- rows ------------------------------------------------------------ */
 
 static void sources_free(struct arc_source *s, size_t n)
 {
@@ -621,7 +621,7 @@ int arc_row_sources(struct archive *a, struct arc_row *r)
 	return 0;
 }
 
-/* ---- the iterator ---------------------------------------------------------- */
+/* ---- the iterator ---------------------------------------------------- */
 
 struct arc_iter {
 	struct archive *a;
@@ -727,7 +727,7 @@ void arc_iter_free(struct arc_iter *it)
 	free(it);
 }
 
-/* ---- one entry -------------------------------------------------------------- */
+/* ---- one entry ------------------------------------------------------- */
 
 int archive_entry_get(struct archive *a, int64_t id, struct arc_row *r)
 {
@@ -823,7 +823,7 @@ int archive_revisions_each(struct archive *a, int64_t entry_id,
 	return ret;
 }
 
-/* ---- the fetch log ----------------------------------------------------------- */
+/* ---- the fetch log --------------------------------------------------- */
 
 void arc_log_clear(struct arc_log *l)
 {
