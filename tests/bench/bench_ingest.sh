@@ -57,6 +57,7 @@ fresh "$root/cur.opml"
 measure cold "$WARTA" --db "$db" fetch -q
 cold=$(kv wall)
 cold_rss=$(kv rss_kib)
+cold_cpu=$(kv cpu)
 got=$(count entries)
 [ "$got" -ge "$n" ] || { echo "bench_ingest: only $got of $n entries archived"; exit 1; }
 size=$(count bytes)
@@ -64,11 +65,13 @@ size=$(count bytes)
 measure nothing-changed "$WARTA" --db "$db" fetch -q --force
 same_bytes=$(kv wall)
 same_bytes_rss=$(kv rss_kib)
+same_bytes_cpu=$(kv cpu)
 
 ln -sfn b1 "$root/cur"
 measure no-entry-changed "$WARTA" --db "$db" fetch -q --force
 same=$(kv wall)
 same_rss=$(kv rss_kib)
+same_cpu=$(kv cpu)
 ln -sfn b0 "$root/cur"
 revs=$(count revisions)
 got2=$(count entries)
@@ -87,27 +90,54 @@ EOF
 fresh "$root/small.opml"
 measure cold-$SMALL-feeds "$WARTA" --db "$db" fetch -q
 small_rss=$(kv rss_kib)
+small_cpu=$(kv cpu)
+# The same without the full-text index's insert trigger, for the record:
+# how much of a cold ingest is the index (search), how much the rest.
+nofts_cpu=0
+if command -v sqlite3 >/dev/null 2>&1; then
+	fresh "$root/small.opml"
+	sqlite3 "$db" "DROP TRIGGER IF EXISTS search_entry_new"
+	measure cold-$SMALL-feeds-no-index "$WARTA" --db "$db" fetch -q
+	nofts_cpu=$(kv cpu)
+else
+	echo "skip sqlite3: not installed (apt-get install sqlite3)"
+fi
 rm -f "$db" "$db-wal" "$db-shm"
 
 $PYTHON - "$n" "$bytes" "$size" "$cold" "$same" "$same_bytes" "$cold_rss" \
-	"$same_rss" "$same_bytes_rss" "$small_rss" "$FEEDS" "$SMALL" <<'EOF'
+	"$same_rss" "$same_bytes_rss" "$small_rss" "$FEEDS" "$SMALL" \
+	"$cold_cpu" "$same_cpu" "$same_bytes_cpu" "$small_cpu" "$nofts_cpu" \
+	"$ITEMS" <<'EOF'
 import sys
 (n, nbytes, size, cold, same, same_bytes, rss, same_rss, sb_rss, small_rss,
- feeds, small) = sys.argv[1:]
+ feeds, small, cold_cpu, same_cpu, sb_cpu, small_cpu, nofts_cpu,
+ items) = sys.argv[1:]
 n, nbytes, size = int(n), int(nbytes), int(size)
 cold, same, same_bytes = float(cold), float(same), float(same_bytes)
+cold_cpu, same_cpu, sb_cpu = float(cold_cpu), float(same_cpu), float(sb_cpu)
+small_cpu, nofts_cpu = float(small_cpu), float(nofts_cpu)
+small_n = int(small) * int(items)
 peak = max(int(rss), int(same_rss), int(sb_rss)) / 1024
 small_peak = int(small_rss) / 1024
 print("%d entries, %.0f MB of feeds (%.1f KB an entry), archive %.0f MB"
       % (n, nbytes / 1e6, nbytes / n / 1e3, size / 1e6))
+print("(wall seconds on this machine as it is; CPU seconds beside them:"
+      " the 2 cores are shared, and wall can be several times CPU)")
 print("cold:                    %6.2f s  %7.0f entries/s (target >= 10000: %s)"
-      % (cold, n / cold, "met" if n / cold >= 10000 else "MISSED"))
+      "; CPU %.1f s, %.0f entries per CPU-second"
+      % (cold, n / cold, "met" if n / cold >= 10000 else "MISSED",
+         cold_cpu, n / cold_cpu))
 print("again, nothing changed:  %6.2f s  %5.1fx faster than cold "
       "(target >= 5x: %s)" % (same_bytes, cold / same_bytes,
                               "met" if cold / same_bytes >= 5 else "MISSED"))
 print("again, no entry changed: %6.2f s  %5.1fx faster than cold "
-      "(%.0f entries/s parsed and compared, none written)"
-      % (same, cold / same, n / same))
+      "(%.0f entries/s parsed and compared, none written); CPU %.1f s"
+      % (same, cold / same, n / same, same_cpu))
+if nofts_cpu > 0:
+    print("of a cold ingest's CPU (%d entries): %.1f s with the full-text "
+          "index, %.1f s without it: the index is %.0f%%"
+          % (small_n, small_cpu, nofts_cpu,
+             100 * (small_cpu - nofts_cpu) / small_cpu))
 print("peak RSS: %.1f MiB with %s feeds, %.1f MiB with %s (target "
       "< 64 MiB and flat: %s)" % (peak, feeds, small_peak, small,
                                   "met" if peak < 64 and peak < small_peak * 1.25 + 4
