@@ -9,7 +9,9 @@
 # Reported: wall and CPU seconds, peak RSS (measure.py), and what the
 # server saw: requests, 304s, bytes sent. The network floor is
 # feeds / 16 x 50 ms; `curl -Z` (curl's own parallel mode, bodies thrown
-# away) shows what this server and machine can do at all.
+# away) shows what this server and machine can do at all, and warta-file
+# (the same documents as file:// URLs) what parsing and archiving cost
+# without any network.
 # Targets: 500 cold within 1.5x the floor; 2,000 cold under 15 s and
 # unchanged under 8 s with every answer a 304; peak RSS under 64 MiB.
 # SIZES="500x10 2000x50" and TOOLS="warta newsboat sfeed curl" choose.
@@ -68,7 +70,7 @@ for size in $SIZES; do
 	lists=$work/lists-$size
 	$PYTHON "$here/gen_fetch.py" --feeds "$feeds" --entries "$entries" \
 		--lists "$port" "$lists"
-	echo "$size: $feeds feeds x $entries entries ($(du -sk "$dir" | cut -f1) KiB), server $base, +${DELAY} ms an answer, $JOBS at once"
+	echo "$size: $feeds feeds x $entries entries ($(du -sk "$dir" | cut -f1) KiB), server $base, +${DELAY} ms an answer, $JOBS at once; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 	for tool in $TOOLS; do
 		case $tool in
@@ -83,6 +85,13 @@ for size in $SIZES; do
 			m warta-same "$size" "$WARTA" --db "$db" fetch -j $JOBS -q --force
 			n=$("$WARTA" --db "$db" stats --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
 			[ "$n" = $((feeds * entries)) ] || echo "warning: warta archived $n entries of $((feeds * entries))"
+			# the same documents from local files: what parsing and
+			# archiving cost without any network
+			sed "s|http://\(f[0-9]*\)\.localhost:$port/f[0-9]*\.xml|file://$dir/\1.xml|" \
+				"$lists/feeds.opml" > "$lists/local.opml"
+			db=$work/warta-local-$size.db
+			"$WARTA" --db "$db" import "$lists/local.opml" > /dev/null || exit 1
+			m warta-file "$size" "$WARTA" --db "$db" fetch -j $JOBS -q
 			;;
 		newsboat)
 			have newsboat || { echo "skip newsboat: not installed (apt-get install newsboat)"; continue; }
@@ -115,9 +124,10 @@ function val(line, key,   n, i, kv) {
 {
 	size = $1; name = val($0, "name"); rc = val($0, "rc")
 	k = size " " name; order[++n] = k
-	r[k] = rc; wall[k] = val($0, "wall"); cpu[k] = val($0, "cpu")
-	rss[k] = val($0, "rss_kib"); req[k] = val($0, "requests")
-	n304[k] = val($0, "n304"); bytes[k] = val($0, "bytes")
+	# +0: numbers, not strings, in the comparisons below
+	r[k] = rc; wall[k] = val($0, "wall") + 0; cpu[k] = val($0, "cpu") + 0
+	rss[k] = val($0, "rss_kib") + 0; req[k] = val($0, "requests") + 0
+	n304[k] = val($0, "n304") + 0; bytes[k] = val($0, "bytes") + 0
 }
 END {
 	printf "%-8s %-14s %8s %8s %9s %9s %6s %9s\n", "size", "run", "wall s", "cpu s", "peak RSS", "requests", "304s", "MiB sent"
