@@ -791,8 +791,11 @@ int cmd_fetch(int argc, char **argv)
 	/* The lock comes before the list of due feeds is read: two runs
 	 * must never both decide the same feed is theirs. */
 	long holder = 0;
+	/* waiting is news on a terminal or with -v, not a line for cron */
+	int tell = (flags & FETCH_VERBOSE) ||
+	           (!(flags & FETCH_QUIET) && isatty(2));
 	int lock = lock_take(db_path(), wait, &holder,
-	                     wait ? say_waiting : NULL);
+	                     wait && tell ? say_waiting : NULL);
 	if (lock == -2) {
 		if (holder)
 			warnmsg("another fetch is running (pid %ld)", holder);
@@ -939,7 +942,10 @@ int cmd_backfill(int argc, char **argv)
 		return usage_error("backfill", optind >= argc ? "which feed?"
 		                               : "one feed at a time");
 	long holder = 0;
-	int lock = lock_take(db_path(), 1, &holder, say_waiting);
+	int tell = (flags & FETCH_VERBOSE) ||
+	           (!(flags & FETCH_QUIET) && isatty(2));
+	int lock = lock_take(db_path(), 1, &holder,
+	                     tell ? say_waiting : NULL);
 	if (lock < 0)
 		return EXIT_FAIL;
 	struct archive *a = archive_open(db_path());
