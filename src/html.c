@@ -1005,9 +1005,54 @@ static size_t info_slot(const char *name, size_t cap)
 }
 
 /* A copy: the table may move when it grows. */
+/* The tables are searched by bisection: one out of order would make
+ * names silently unknown. */
+static void check_order(const char *what, const char *a, const char *b)
+{
+	if (strcmp(a, b) >= 0) {
+		warnmsg("internal error: html_tables.h: %s: \"%s\" before "
+			"\"%s\"", what, a, b);
+		abort();
+	}
+}
+
+static void check_tables(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+#define CHECK_LIST(l)                                                   \
+	for (size_t i = 1; i < NELEM(l); i++)                           \
+		check_order(#l, l[i - 1], l[i]);
+	CHECK_LIST(acceptable_elements);
+	CHECK_LIST(acceptable_attributes);
+	CHECK_LIST(mathml_elements);
+	CHECK_LIST(mathml_attributes);
+	CHECK_LIST(css_properties);
+	CHECK_LIST(css_keywords);
+	CHECK_LIST(svg_css_properties);
+	CHECK_LIST(void_elements);
+	CHECK_LIST(uri_schemes);
+	CHECK_LIST(relative_uris);
+	CHECK_LIST(url_attrs);
+	CHECK_LIST(text_blocks);
+	CHECK_LIST(text_hidden);
+#undef CHECK_LIST
+	for (size_t i = 1; i < NELEM(svg_elements); i++)
+		check_order("svg_elements", svg_elements[i - 1].key,
+			    svg_elements[i].key);
+	for (size_t i = 1; i < NELEM(svg_attributes); i++)
+		check_order("svg_attributes", svg_attributes[i - 1].key,
+			    svg_attributes[i].key);
+	for (size_t i = 1; i < NELEM(entities); i++)
+		check_order("entities", entities[i - 1].name, entities[i].name);
+}
+
 static struct ninfo info(const char *name)
 {
 	if (!ntab) {
+		check_tables();
 		ncap = 512;
 		nused = 0;
 		ntab = xcalloc(ncap, sizeof *ntab);

@@ -12,7 +12,11 @@
  * forms are dropped, SVG animation cannot retarget href, comments that a
  * browser could end early are dropped. Relative URLs in href/src/… are
  * resolved against base (NULL: left as they are). End tags are written
- * where the source had them (feedparser does not balance tags).
+ * where the source had them (feedparser does not balance tags), except
+ * that a textarea or noscript is always closed. Hostile input is cut:
+ * past 256 levels of nesting the rest is dropped, past 256 attributes in
+ * a tag the others are. Tidy markup is read by a fast tokeniser that
+ * gives libxml2's events; anything else by libxml2 itself.
  * The result is always a malloc'd, valid UTF-8 string (possibly ""),
  * never NULL, whatever the input bytes (invalid UTF-8 becomes U+FFFD,
  * NUL bytes are dropped).

@@ -1,5 +1,11 @@
-/* html_tables.h — generated from feedparser's lists (sanitizer.py,
- * urls.py, html.py) and Python's html.entities; sorted for bsearch. */
+/*
+ * html_tables.h — feedparser's lists (sanitizer.py: elements, attributes,
+ * CSS, SVG, MathML; urls.py: schemes, the element/attribute pairs whose
+ * URLs are resolved; html.py: void elements) and the names of Python's
+ * html.entities plus "apos", included by html.c only. Every list is
+ * sorted in strcmp order for bsearch (pairs by their first member):
+ * html.c checks that on first use and aborts if one is not.
+ */
 
 static const char *const acceptable_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
