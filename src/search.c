@@ -8,6 +8,7 @@
  * so that ordinary Indonesian text (Jum'at, 09.30, covid-19) needs no
  * quoting. Its output is plain FTS5 and is only ever a bound parameter.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -726,13 +727,13 @@ const char search_schema[] =
 	S_AUTHORS("e.authors") " AS author, " S_CATS("e.categories")
 	" AS category, n.name AS feed"
 	" FROM entries e LEFT JOIN search_feeds n ON n.feed_id = e.feed_id;"
+	/* what search filters and collapses on, without reading the rows
+	 * (date lies past the text in an entry, on its overflow pages) */
+	"CREATE INDEX search_entry_keys ON entries(id, feed_id, date,"
+	" story_id);"
 	"CREATE VIRTUAL TABLE search USING fts5(" S_COLS ","
 	" content='search_content', content_rowid='id',"
 	" tokenize='" TOKENIZER_NAME "');"
-	/* title above author and category, above the body; every entry of
-	 * a feed matches its name, so the feed counts least */
-	"INSERT INTO search(search, rank) VALUES"
-	" ('rank', 'bm25(8.0, 1.0, 2.0, 2.0, 0.5)');"
 	"CREATE TRIGGER search_entry_new AFTER INSERT ON entries BEGIN"
 	" INSERT INTO search(rowid, " S_COLS ") VALUES (new.id, "
 	S_VALUES("new", S_INDEXED_NAME("new.feed_id")) ");"
@@ -799,14 +800,30 @@ static int idset_add(struct idset *s, int64_t id)
 	return 1;
 }
 
+/* The title above author and category, above the body; every entry of a
+ * feed matches the feed's name, so that counts least. (ORDER BY rank
+ * with this as the table's rank costs half as much again per row.) */
+#define SEARCH_BM25 "bm25(search, 8.0, 1.0, 2.0, 2.0, 0.5)"
+
+/* Hits are read a batch at a time: the snippets of a batch come from one
+ * pass of FTS5 over the batch's span of entry numbers (a MATCH per hit
+ * would expand a prefix query's terms once per hit). */
+#define BATCH 50
+
 struct search_iter {
 	struct archive *a;
-	sqlite3_stmt *st;      /* the hits, in order */
-	sqlite3_stmt *row;     /* by date: one hit's columns, by its number */
+	sqlite3_stmt *st;      /* the hits in order: number[, story], a page
+	                        * of them at a time (LIMIT :lim OFFSET :off) */
+	sqlite3_stmt *story;   /* an entry's story, by its number */
+	sqlite3_stmt *marks;   /* snippet and marked title over a span */
 	struct search_hit hit;
-	int done;
+	int done, listed_all;
 	long limit, given;
+	long page, off, got;   /* page size (0: all at once), where, how many */
 	struct idset stories;  /* given so far: their other entries are not */
+	int64_t ids[BATCH];    /* the batch, in order */
+	char *snip[BATCH], *title[BATCH];
+	int n, next;
 };
 
 /* The filter as SQL over entries e and feeds f, values bound by name
@@ -824,6 +841,12 @@ static void filter_sql(struct buf *b, const struct arc_filter *f)
 		buf_puts(b, " AND e.date <= :until");
 	if (!f->include_removed)
 		buf_puts(b, " AND f.removed IS NULL");
+}
+
+static int filtered(const struct arc_filter *f)
+{
+	return f->feed_id || f->tag || f->since || f->until ||
+	       !f->include_removed;
 }
 
 static void bind_all(sqlite3_stmt *st, const struct search_opts *o,
@@ -863,18 +886,37 @@ static int query_failed(struct archive *a, char *err, size_t errsz)
 
 #define FROM_HITS " FROM search JOIN entries e ON e.id = search.rowid" \
 	" JOIN feeds f ON f.id = e.feed_id WHERE search MATCH :q"
+/* The same, for lists that need an entry's feed, date and story only:
+ * through the index that holds them, not the rows (the planner, which
+ * cannot see how long an entry is, would read the row). */
+#define FROM_LIST " FROM search JOIN entries e INDEXED BY search_entry_keys" \
+	" ON e.id = search.rowid JOIN feeds f ON f.id = e.feed_id" \
+	" WHERE search MATCH :q"
 
-/* The columns of a hit: the entry, then (when asked) the body's best
- * passage and the title with its matches marked. Author and category are
- * names, not prose: no snippet of them. */
-static void hit_columns(struct buf *sql, const struct search_opts *o)
+/* An archive indexed before search_entry_keys came has no such index. */
+static const char *from_list(sqlite3 *db)
 {
-	buf_puts(sql, "SELECT " ARC_ROW_COLUMNS);
-	if (o->snippets)
-		buf_puts(sql, ", snippet(search, 1, '" SEARCH_OPEN "', '"
-		              SEARCH_CLOSE "', '…', 24), highlight(search, 0, '"
-		              SEARCH_OPEN "', '" SEARCH_CLOSE "')");
+	sqlite3_stmt *st;
+	int has = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = "
+	                       "'index' AND name = 'search_entry_keys'", -1,
+	                       &st, NULL) == SQLITE_OK) {
+		has = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return has ? FROM_LIST : FROM_HITS;
 }
+
+/* The body's best passage and the title with its matches marked, for
+ * the entries of a batch: one FTS5 pass over the span of their numbers
+ * (+rowid: the IN list must filter, not drive one MATCH per value).
+ * Author and category are names, not prose: no snippet of them. */
+#define MARKS_SQL                                                        \
+	"SELECT rowid, snippet(search, 1, '" SEARCH_OPEN "', '"          \
+	SEARCH_CLOSE "', '…', 24), highlight(search, 0, '" SEARCH_OPEN  \
+	"', '" SEARCH_CLOSE "') FROM search WHERE search MATCH :q AND "  \
+	"rowid BETWEEN :lo AND :hi AND +rowid IN (SELECT value FROM "    \
+	"json_each(:ids))"
 
 /* One value of a statement run once; 0 when there is no row. */
 static int one_int(sqlite3 *db, struct buf *sql, const struct search_opts *o,
@@ -905,37 +947,45 @@ static int prepare(sqlite3 *db, struct buf *sql, const struct search_opts *o,
 
 /* Best first. Ranking costs microseconds a match: past the window only
  * the newest matches are ranked, so that a word found in half the
- * archive still answers at once. ORDER BY rank alone is sorted by FTS5
- * itself before the joins, so only the hits taken are read and get a
- * snippet. */
+ * archive still answers at once. The list is of numbers only, a page at
+ * a time (SQLite keeps the best LIMIT rows, not all of them). */
 static int by_rank(sqlite3 *db, const struct search_opts *o,
                    const char *expr, struct search_iter *it)
 {
 	struct buf sql = {0};
 	int64_t cut = 0;
-	buf_puts(&sql, "SELECT search.rowid" FROM_HITS);
-	filter_sql(&sql, &o->f);
-	buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT 1 OFFSET :n");
 	long window = o->window > 0 ? o->window : SEARCH_RANK_WINDOW;
+	if (filtered(&o->f)) {
+		buf_puts(&sql, "SELECT search.rowid");
+		buf_puts(&sql, from_list(db));
+		filter_sql(&sql, &o->f);
+	} else {
+		buf_puts(&sql, "SELECT rowid FROM search WHERE search MATCH :q");
+	}
+	buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT 1 OFFSET :n");
 	int rc = one_int(db, &sql, o, expr, window - 1, &cut);
 	if (rc == 0) {
-		hit_columns(&sql, o);
-		buf_puts(&sql, FROM_HITS);
+		/* the story comes with the row: joins only to filter */
+		if (filtered(&o->f)) {
+			buf_puts(&sql, "SELECT search.rowid");
+			buf_puts(&sql, from_list(db));
+		} else {
+			buf_puts(&sql, "SELECT rowid FROM search WHERE search "
+			               "MATCH :q");
+		}
 		if (cut)
 			buf_puts(&sql, " AND search.rowid >= :n");
 		filter_sql(&sql, &o->f);
-		buf_puts(&sql, " ORDER BY search.rank");
+		buf_puts(&sql, " ORDER BY " SEARCH_BM25 " LIMIT :lim OFFSET :off");
 		rc = prepare(db, &sql, o, expr, cut, &it->st);
 	}
 	buf_free(&sql);
 	return rc;
 }
 
-/* Newest first. The hits are listed by number only (a sort of every
- * match must not carry their text, nor compute snippets it throws
- * away); each hit taken is then read by its number. When the query
- * matches a large part of the archive, walking the date index and
- * keeping the matches is quicker than sorting them all. */
+/* Newest first. When the query matches a large part of the archive,
+ * walking the date index and keeping the matches is quicker than
+ * sorting them all. */
 static int by_date(sqlite3 *db, const struct search_opts *o,
                    const char *expr, struct search_iter *it)
 {
@@ -955,19 +1005,25 @@ static int by_date(sqlite3 *db, const struct search_opts *o,
 			               "+e.id IN (SELECT rowid FROM search WHERE "
 			               "search MATCH :q)");
 		} else {
-			buf_puts(&sql, "SELECT e.id, e.story_id" FROM_HITS);
+			buf_puts(&sql, "SELECT e.id, e.story_id");
+			buf_puts(&sql, from_list(db));
 		}
 		filter_sql(&sql, &o->f);
-		buf_puts(&sql, " ORDER BY e.date DESC, e.id DESC");
+		buf_puts(&sql, " ORDER BY e.date DESC, e.id DESC LIMIT :lim "
+		               "OFFSET :off");
 		rc = prepare(db, &sql, o, expr, 0, &it->st);
-	}
-	if (rc == 0) {
-		hit_columns(&sql, o);
-		buf_puts(&sql, FROM_HITS " AND search.rowid = :n");
-		rc = prepare(db, &sql, o, expr, 0, &it->row);
 	}
 	buf_free(&sql);
 	return rc;
+}
+
+static void bind_page(struct search_iter *it)
+{
+	sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(it->st, ":lim"),
+	                   it->page > 0 ? it->page : -1);
+	sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(it->st, ":off"),
+	                   it->off);
+	it->got = 0;
 }
 
 int search_iter_new(struct archive *a, const struct search_opts *o,
@@ -981,7 +1037,25 @@ int search_iter_new(struct archive *a, const struct search_opts *o,
 	struct search_iter *it = xcalloc(1, sizeof *it);
 	it->a = a;
 	it->limit = o->f.limit;
+	/* room for a few stories told twice; more pages come if need be */
+	it->page = it->limit > 0 ? it->limit * 2 + 8 : 0;
 	int rc = o->by_date ? by_date(db, o, expr, it) : by_rank(db, o, expr, it);
+	if (rc == 0 && sqlite3_column_count(it->st) < 2) {
+		struct buf sql = {0};
+		buf_printf(&sql, "SELECT story_id FROM entries%s WHERE id = :n",
+		           strcmp(from_list(db), FROM_LIST) ? "" :
+		           " INDEXED BY search_entry_keys");
+		rc = prepare(db, &sql, o, expr, 0, &it->story);
+		buf_free(&sql);
+	}
+	if (rc == 0 && o->snippets) {
+		struct buf sql = {0};
+		buf_puts(&sql, MARKS_SQL);
+		rc = prepare(db, &sql, o, expr, 0, &it->marks);
+		buf_free(&sql);
+	}
+	if (rc == 0)
+		bind_page(it);
 	free(expr);
 	if (rc < 0) {
 		rc = query_failed(a, err, errsz);
@@ -1001,46 +1075,127 @@ static int step_failed(struct search_iter *it)
 	return -1;
 }
 
+static void batch_clear(struct search_iter *it)
+{
+	for (int i = 0; i < it->n; i++) {
+		free(it->snip[i]);
+		free(it->title[i]);
+		it->snip[i] = it->title[i] = NULL;
+	}
+	it->n = it->next = 0;
+}
+
+/* The next hit number from the list, one per story; 1, 0 (none left),
+ * -1 error. */
+static int list_next(struct search_iter *it, int64_t *id)
+{
+	for (;;) {
+		int rc = sqlite3_step(it->st);
+		if (rc == SQLITE_DONE && it->page && it->got == it->page) {
+			/* a full page went by without enough stories */
+			sqlite3_reset(it->st);
+			it->off += it->page;
+			bind_page(it);
+			continue;
+		}
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return step_failed(it);
+		it->got++;
+		*id = sqlite3_column_int64(it->st, 0);
+		int64_t story = 0;
+		if (it->story) {
+			sqlite3_reset(it->story);
+			sqlite3_bind_int64(it->story, 1, *id);
+			if (sqlite3_step(it->story) == SQLITE_ROW)
+				story = sqlite3_column_int64(it->story, 0);
+		} else {
+			story = sqlite3_column_int64(it->st, 1);
+		}
+		if (!story || idset_add(&it->stories, story))
+			return 1;
+	}
+}
+
+/* The next batch of hits: their numbers, then their marks in one pass. */
+static int batch_fill(struct search_iter *it)
+{
+	batch_clear(it);
+	long want = BATCH;
+	if (it->limit && it->limit - it->given < want)
+		want = it->limit - it->given;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	while (it->n < want) {
+		int64_t id;
+		int rc = list_next(it, &id);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			it->listed_all = 1;
+			break;
+		}
+		it->ids[it->n++] = id;
+		if (id < lo)
+			lo = id;
+		if (id > hi)
+			hi = id;
+	}
+	if (!it->n || !it->marks)
+		return 0;
+	struct buf ids = {0};
+	buf_putc(&ids, '[');
+	for (int i = 0; i < it->n; i++)
+		buf_printf(&ids, "%s%" PRId64, i ? "," : "", it->ids[i]);
+	buf_putc(&ids, ']');
+	sqlite3_stmt *m = it->marks;
+	sqlite3_reset(m);
+	sqlite3_bind_int64(m, sqlite3_bind_parameter_index(m, ":lo"), lo);
+	sqlite3_bind_int64(m, sqlite3_bind_parameter_index(m, ":hi"), hi);
+	sqlite3_bind_text(m, sqlite3_bind_parameter_index(m, ":ids"), ids.p,
+	                  -1, SQLITE_TRANSIENT);
+	buf_free(&ids);
+	int rc;
+	while ((rc = sqlite3_step(m)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(m, 0);
+		for (int i = 0; i < it->n; i++)
+			if (it->ids[i] == id && !it->snip[i]) {
+				it->snip[i] = xstrdup((const char *)
+					sqlite3_column_text(m, 1));
+				it->title[i] = xstrdup((const char *)
+					sqlite3_column_text(m, 2));
+			}
+	}
+	return rc == SQLITE_DONE ? 0 : step_failed(it);
+}
+
 int search_iter_next(struct search_iter *it, struct search_hit **hit)
 {
 	struct search_hit *h = &it->hit;
 	while (!it->done && (!it->limit || it->given < it->limit)) {
-		int rc = sqlite3_step(it->st);
-		if (rc == SQLITE_DONE)
-			break;
-		if (rc != SQLITE_ROW)
-			return step_failed(it);
-		int64_t story = sqlite3_column_int64(it->st, it->row ? 1 : 2);
-		if (story && !idset_add(&it->stories, story))
-			continue;
-		sqlite3_stmt *cols = it->st;
-		if (it->row) {
-			sqlite3_reset(it->row);
-			sqlite3_bind_int64(it->row,
-			                   sqlite3_bind_parameter_index(it->row,
-			                                                ":n"),
-			                   sqlite3_column_int64(it->st, 0));
-			rc = sqlite3_step(it->row);
-			if (rc == SQLITE_DONE)  /* gone since it was listed */
-				continue;
-			if (rc != SQLITE_ROW)
-				return step_failed(it);
-			cols = it->row;
+		if (it->next == it->n) {
+			if (it->listed_all)
+				break;
+			if (batch_fill(it) < 0) {
+				it->done = 1;
+				return -1;
+			}
+			if (!it->n)
+				break;
 		}
-		free(h->snippet);
-		free(h->title);
-		h->snippet = h->title = NULL;
-		arc_row_read(cols, 0, &h->row);
-		if (sqlite3_column_count(cols) > ARC_ROW_NCOLUMNS) {
-			h->snippet = xstrdup((const char *)sqlite3_column_text(
-				cols, ARC_ROW_NCOLUMNS));
-			h->title = xstrdup((const char *)sqlite3_column_text(
-				cols, ARC_ROW_NCOLUMNS + 1));
-		}
-		if (arc_row_sources(it->a, &h->row) < 0) {
+		int i = it->next++;
+		int rc = archive_entry_get(it->a, it->ids[i], &h->row);
+		if (rc < 0) {
 			it->done = 1;
 			return -1;
 		}
+		if (rc == 0)  /* gone since it was listed */
+			continue;
+		free(h->snippet);
+		free(h->title);
+		h->snippet = it->snip[i];
+		h->title = it->title[i];
+		it->snip[i] = it->title[i] = NULL;
 		it->given++;
 		*hit = h;
 		return 1;
@@ -1054,7 +1209,9 @@ void search_iter_free(struct search_iter *it)
 	if (!it)
 		return;
 	sqlite3_finalize(it->st);
-	sqlite3_finalize(it->row);
+	sqlite3_finalize(it->story);
+	sqlite3_finalize(it->marks);
+	batch_clear(it);
 	arc_row_clear(&it->hit.row);
 	free(it->hit.snippet);
 	free(it->hit.title);

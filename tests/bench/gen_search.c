@@ -3,6 +3,13 @@
  *
  *   gen_search entries DB N SEED   fill table gen(...) of DB with N
  *                                  entries (one transaction)
+ *   gen_search load ARCHIVE DB      copy DB's gen table into a warta
+ *                                  archive (made by warta, schema in
+ *                                  place): 30 feeds, one story per entry,
+ *                                  the FTS index kept by its own triggers
+ *   gen_search plain PLAIN DB       the same text into a plain unicode61
+ *                                  FTS5 table p of PLAIN, for the sqlite3
+ *                                  shell to be compared with
  *   gen_search queries DB N SEED   print N queries, one a line: a quarter
  *                                  each of one word, two words, a
  *                                  "phrase" and a prefix*, drawn from the
@@ -24,6 +31,8 @@
 #include <string.h>
 
 #include <sqlite3.h>
+
+#include "tokenizer.h"
 
 static const char *const roots[] = {
 	"bangun", "kelola", "kembang", "layan", "bina", "daya", "kerja",
@@ -405,6 +414,19 @@ static int gen_entries(const char *path, long n)
 	return 0;
 }
 
+/* Not one of the commonest words (yang, dan, di…), whatever its case. */
+static int content_word(const char *w)
+{
+	char cap[96];
+	snprintf(cap, sizeof cap, "%s", w);
+	long r = rank_of(cap);
+	if (r < 0 && cap[0] >= 'a' && cap[0] <= 'z') {
+		cap[0] = (char)(cap[0] - 'a' + 'A');
+		r = rank_of(cap);
+	}
+	return r < 0 || r >= STOP_RANKS;
+}
+
 /* The i-th whitespace-separated word of s, lower-cased, without the
  * punctuation that ends it. */
 static int nth_word(const char *s, int i, char *out, size_t sz)
@@ -466,23 +488,19 @@ static int gen_queries(const char *path, long n)
 		 * means something (not yang, dan, di…) first */
 		ok = ok && !strchr(a, '.') && !strchr(b, '.') &&
 		     !strchr(a, '\'') && !strchr(b, '\'') && strlen(a) > 2;
-		if (ok) {
-			char cap[96];
-			snprintf(cap, sizeof cap, "%s", a);
-			long r = rank_of(cap);
-			if (r < 0) {
-				cap[0] = (char)(cap[0] - 'a' + 'A');
-				r = rank_of(cap);
-			}
-			ok = r < 0 || r >= STOP_RANKS;
+		ok = ok && content_word(a);
+		/* two words: the second another word of the same entry */
+		char w2[96] = "";
+		for (int k = 0; ok && k < 20 && !w2[0]; k++) {
+			int j = (int)below(40);
+			if (j != i && nth_word(body, j, w2, sizeof w2) &&
+			    (strchr(w2, '.') || strchr(w2, '\'') ||
+			     !content_word(w2) || strcmp(w2, a) == 0))
+				w2[0] = 0;
 		}
 		sqlite3_reset(st);
-		if (!ok)
+		if (!ok || (q % 4 == 1 && !w2[0]))
 			continue;
-		const char *w2;
-		do
-			w2 = word();
-		while (strchr(w2, '\'') || rank_of(w2) < STOP_RANKS);
 		int len = 4 + (int)below(3);
 		switch (q % 4) {
 		case 0: printf("%s\t\"%s\"\n", a, a); break;
@@ -501,10 +519,98 @@ static int gen_queries(const char *path, long n)
 	return 0;
 }
 
+static int run(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "gen_search: %s\n", err ? err : "?");
+		return 1;
+	}
+	return 0;
+}
+
+/* The feeds of the generated archive: the places of the bundled feeds
+ * and their neighbours. */
+#define FEED_NAMES \
+	"p(i, name) AS (VALUES (1, 'Banjarbaru'), " \
+	"(2, 'Banjarmasin'), (3, 'Kotabaru'), (4, 'Tarakan'), (5, 'Madiun'), " \
+	"(6, 'Kendari'), (7, 'Indramayu'), (8, 'Karawang'), (9, 'Kuningan'), " \
+	"(10, 'Lebak'), (11, 'Gorontalo'), (12, 'Bekasi'), (13, 'Martapura'), " \
+	"(14, 'Tanah Bumbu'), (15, 'Murung Raya'), (16, 'Malang'), " \
+	"(17, 'Kulon Progo'), (18, 'Balikpapan'), (19, 'Samarinda'), " \
+	"(20, 'Pontianak'), (21, 'Palangka Raya'), (22, 'Tabalong'), " \
+	"(23, 'Barito Kuala'), (24, 'Hulu Sungai'), (25, 'Tapin'), " \
+	"(26, 'Balangan'), (27, 'Tanah Laut'), (28, 'Bontang'), " \
+	"(29, 'Nunukan'), (30, 'Berau')) "
+
+static const char feeds_sql[] =
+	"WITH " FEED_NAMES
+	"INSERT INTO main.feeds(id, url, url_key, feed_title, site_url, added) "
+	"SELECT i, 'https://mediacenter.kota' || i || '.go.id/feed/', "
+	"'mediacenter.kota' || i || '.go.id/feed', 'Media Center ' || name, "
+	"'https://mediacenter.kota' || i || '.go.id', 1577836800 "
+	"FROM p";
+
+static int load(const char *archive, const char *gen)
+{
+	sqlite3 *db;
+	if (sqlite3_open(archive, &db) != SQLITE_OK ||
+	    tokenizer_register(db) != SQLITE_OK)
+		return 1;
+	char *attach = sqlite3_mprintf("ATTACH %Q AS g", gen);
+	/* a bulk load into a file made for the benchmark: no journal */
+	int rc = run(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	                 "PRAGMA cache_size=-262144") ||
+	         run(db, attach) || run(db, "BEGIN") || run(db, feeds_sql) ||
+	         run(db, "INSERT INTO main.stories(id, first_seen) "
+	                 "SELECT id, date FROM g.gen") ||
+	         run(db, "INSERT INTO main.entries(id, feed_id, key, key_kind, "
+	                 "vhash, guid, link, title, content, published, "
+	                 "published_raw, date, authors, categories, text, "
+	                 "first_seen, changed, story_id) SELECT id, feed, "
+	                 "substr(guid, 9), 'id', randomblob(32), guid, link, "
+	                 "title, '<p>' || body || '</p>', date, date, date, "
+	                 "'[{\"name\":\"' || author || '\"}]', "
+	                 "'[\"' || category || '\"]', body, date, date, id "
+	                 "FROM g.gen ORDER BY id") ||
+	         run(db, "COMMIT") || run(db, "PRAGMA journal_mode=WAL");
+	sqlite3_free(attach);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int plain_fts(const char *path, const char *gen)
+{
+	sqlite3 *db;
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return 1;
+	char *attach = sqlite3_mprintf("ATTACH %Q AS g", gen);
+	int rc = run(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	                 "PRAGMA cache_size=-262144") ||
+	         run(db, attach) ||
+	         run(db, "DROP TABLE IF EXISTS p; CREATE VIRTUAL TABLE p "
+	                 "USING fts5(title, body, author, category, feed, "
+	                 "tokenize='unicode61 remove_diacritics 2')") ||
+	         run(db, "BEGIN") ||
+	         run(db, "WITH " FEED_NAMES "INSERT INTO p(rowid, title, body, "
+	                 "author, category, feed) SELECT id, title, body, "
+	                 "author, category, 'Media Center ' || p.name FROM "
+	                 "g.gen JOIN p ON p.i = gen.feed ORDER BY id") ||
+	         run(db, "COMMIT");
+	sqlite3_free(attach);
+	sqlite3_close(db);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "load") == 0)
+		return load(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "plain") == 0)
+		return plain_fts(argv[2], argv[3]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: gen_search entries|queries DB N SEED\n");
+		fprintf(stderr, "usage: gen_search entries|queries DB N SEED, "
+		        "gen_search load|plain TARGET DB\n");
 		return 2;
 	}
 	rng = strtoull(argv[4], NULL, 10) * 2654435761u + 88172645463325252u;

@@ -564,3 +564,34 @@ TEST(search_archive_index_built_for_an_older_archive)
 	CHECK_STR(fts_check(a), "ok");
 	archive_close(a);
 }
+
+TEST(search_archive_pages_past_a_story_told_many_times)
+{
+	char *path = xasprintf("%s/p.db", t_tmpdir());
+	struct archive *a = archive_open(path);
+	free(path);
+	CHECK(a != NULL);
+	/* one story from 14 feeds (more than a first page of 2 * 1 + 8
+	 * rows), then a weaker hit */
+	for (int i = 0; i < 14; i++) {
+		char *url = xasprintf("https://f%d.example.go.id/feed/", i);
+		int64_t f = feed_add(a, url, NULL);
+		free(url);
+		struct entry e;
+		mk_entry(&e, "same", "Banjir banjir banjir", "Banjir.",
+		         1764600000 + i);
+		CHECK(put(a, f, &e, 1, NULL) == 0);
+	}
+	int64_t f = feed_add(a, "https://other.example.go.id/feed/", NULL);
+	struct entry e;
+	mk_entry(&e, "other", "Rapat", "Rapat membahas banjir kemarin dan "
+	         "hal lain yang panjang sekali.", 1764500000);
+	CHECK(put(a, f, &e, 1, NULL) == 0);
+	struct search_opts o = {.f.limit = 2};
+	char *got = ask(a, "banjir", &o);
+	CHECK(strstr(got, "/14,15") != NULL);
+	o.by_date = 1;
+	got = ask(a, "banjir", &o);
+	CHECK_STR(got, "14/14,15");
+	archive_close(a);
+}
