@@ -154,6 +154,7 @@ static const struct migration {
 	{schema_v1, NULL},
 	{schema_v2, migrate_v2},
 	{search_schema, NULL},      /* 3: the full-text index (search.h) */
+	{search_schema_v4, NULL},   /* 4: its filters, its second tokenizer */
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == ARCHIVE_SCHEMA, "ARCHIVE_SCHEMA is stale");

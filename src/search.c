@@ -727,13 +727,13 @@ const char search_schema[] =
 	S_AUTHORS("e.authors") " AS author, " S_CATS("e.categories")
 	" AS category, n.name AS feed"
 	" FROM entries e LEFT JOIN search_feeds n ON n.feed_id = e.feed_id;"
-	/* what search filters and collapses on, without reading the rows
-	 * (date lies past the text in an entry, on its overflow pages) */
-	"CREATE INDEX search_entry_keys ON entries(id, feed_id, date,"
-	" story_id);"
 	"CREATE VIRTUAL TABLE search USING fts5(" S_COLS ","
 	" content='search_content', content_rowid='id',"
 	" tokenize='" TOKENIZER_NAME "');"
+	/* (unused since migration 4: ORDER BY rank costs more per row than
+	 * ORDER BY bm25() with a LIMIT) */
+	"INSERT INTO search(search, rank) VALUES"
+	" ('rank', 'bm25(8.0, 1.0, 2.0, 2.0, 0.5)');"
 	"CREATE TRIGGER search_entry_new AFTER INSERT ON entries BEGIN"
 	" INSERT INTO search(rowid, " S_COLS ") VALUES (new.id, "
 	S_VALUES("new", S_INDEXED_NAME("new.feed_id")) ");"
@@ -769,6 +769,15 @@ const char search_schema[] =
 	"CREATE TRIGGER search_feed_gone AFTER DELETE ON feeds BEGIN"
 	" DELETE FROM search_feeds WHERE feed_id = old.id;"
 	" END;"
+	"INSERT INTO search(search) VALUES ('rebuild');";
+
+const char search_schema_v4[] =
+	/* what search filters and collapses on, without reading the rows
+	 * (date lies past the text in an entry, on its overflow pages) */
+	"CREATE INDEX IF NOT EXISTS search_entry_keys ON entries(id, feed_id,"
+	" date, story_id);"
+	/* every word now carries its stem, unaffixed words too: an index
+	 * made by the first tokenizer is made again */
 	"INSERT INTO search(search) VALUES ('rebuild');";
 
 /* ---- searching ---- */
@@ -1108,8 +1117,11 @@ static int list_next(struct search_iter *it, int64_t *id)
 		if (it->story) {
 			sqlite3_reset(it->story);
 			sqlite3_bind_int64(it->story, 1, *id);
-			if (sqlite3_step(it->story) == SQLITE_ROW)
+			rc = sqlite3_step(it->story);
+			if (rc == SQLITE_ROW)
 				story = sqlite3_column_int64(it->story, 0);
+			else if (rc != SQLITE_DONE)
+				return step_failed(it);
 		} else {
 			story = sqlite3_column_int64(it->st, 1);
 		}

@@ -1,8 +1,8 @@
 /*
  * search.h — full-text search of the archive.
  *
- * The index. search_schema is the archive's migration 3 (archive.c lists
- * it): an FTS5 table `search` (title, body = entries.text, author,
+ * The index. search_schema and search_schema_v4 are the archive's
+ * migrations 3 and 4 (archive.c lists them): an FTS5 table `search` (title, body = entries.text, author,
  * category, feed = the feed's name) with the "warta" tokenizer, external
  * content (the view search_content over entries, so no text is stored
  * twice), kept in step by triggers inside the ingest transaction: an
@@ -53,8 +53,11 @@
 extern const char *const search_fields[];
 
 /* Migration 3 of the archive: the index, its view and triggers, and a
- * rebuild over the entries already there. */
+ * rebuild over the entries already there; migration 4: the index of
+ * entries search filters on, and a rebuild for the tokenizer that gives
+ * every word its stem. */
 extern const char search_schema[];
+extern const char search_schema_v4[];
 
 /* How many matches bm25 ranks at most: the newest ones. */
 #define SEARCH_RANK_WINDOW 10000

@@ -204,28 +204,27 @@ static int flush(struct call *c)
 	c->has_pend = 0;
 	const char *tok = c->pend;
 	int n = c->npend;
-	int rc = c->xToken(c->ctx, 0, tok, n, c->pstart, c->pend_end);
-	if (rc != SQLITE_OK || c->mode == M_SURFACE || n > MAX_STEM)
-		return rc;
 
 	/* The word Snowball sees: without its apostrophes (Jum'at → jumat,
 	 * so Jumat finds Jum'at). */
 	char base[MAX_STEM + 1];
 	size_t bn = 0;
-	for (int i = 0; i < n; i++)
-		if (tok[i] != '\'')
+	int letters = 0, digits = 0;
+	for (int i = 0; i < n && n <= MAX_STEM; i++)
+		if (tok[i] != '\'') {
+			letters |= is_letter((unsigned char)tok[i]);
+			digits |= is_digit((unsigned char)tok[i]);
 			base[bn++] = tok[i];
+		}
 	base[bn] = 0;
-	int letters = 0;
-	for (size_t i = 0; i < bn; i++)
-		letters |= is_letter((unsigned char)base[i]);
-	if (!letters)  /* a number has no other form */
-		return SQLITE_OK;
+	/* numbers (09.30, Rp1.500.000), and what only the exact word may
+	 * match */
+	if (c->mode == M_SURFACE || !letters || digits)
+		return c->xToken(c->ctx, 0, tok, n, c->pstart, c->pend_end);
 
 	char st[MAX_STEM + 1];
 	size_t sn;
-	int keep = c->mode == M_DOC && caps_name(c);
-	if (keep) {
+	if (c->mode == M_DOC && caps_name(c)) {
 		memcpy(st, base, bn + 1);
 		sn = bn;
 	} else {
@@ -233,22 +232,24 @@ static int flush(struct call *c)
 	}
 
 	if (c->mode == M_DOC) {
-		if (sn == (size_t)n && memcmp(st, tok, sn) == 0)
-			return SQLITE_OK;
+		/* the word, and at its place its stem, marked: every word
+		 * has one, so that a query word needs only stems */
+		int rc = c->xToken(c->ctx, 0, tok, n, c->pstart, c->pend_end);
 		char m[MAX_STEM + 2];
 		m[0] = TOKENIZER_STEM_MARK;
 		memcpy(m + 1, st, sn);
-		return c->xToken(c->ctx, FTS5_TOKEN_COLOCATED, m, (int)sn + 1,
-		                 c->pstart, c->pend_end);
+		if (rc == SQLITE_OK)
+			rc = c->xToken(c->ctx, FTS5_TOKEN_COLOCATED, m,
+			               (int)sn + 1, c->pstart, c->pend_end);
+		return rc;
 	}
 
-	/* A query word: itself (already sent), what stems to it, its stem,
-	 * and what stems to its stem. */
+	/* A query word: every word with its stem (which covers the word
+	 * itself), and every word whose stem is the query word (a name in
+	 * capitals is its own stem; Snowball is not always consistent). */
 	struct forms f = {.count = 0};
-	forms_add(&f, 0, tok, (size_t)n, "", 0);
-	forms_add(&f, 1, base, bn, "", 0);
-	forms_add(&f, 0, st, sn, "", 0);
 	forms_add(&f, 1, st, sn, "", 0);
+	forms_add(&f, 1, base, bn, "", 0);
 	if (!tokenizer_protected(base, bn) && sn >= 3) {
 		/* Snowball drops the first consonant of a root after meN-/peN-
 		 * (mengatakan → ata, menulis → ulis): a word with that prefix
@@ -259,18 +260,16 @@ static int flush(struct call *c)
 		int men = !meng && bn > 3 && (memcmp(base, "men", 3) == 0 ||
 		                              memcmp(base, "pen", 3) == 0) &&
 		          base[3] != 'y';
-		if (is_vowel(st[0]) && (meng || men)) {
-			const char *k = meng ? "k" : "t";
-			forms_add(&f, 0, k, 1, st, sn);
-			forms_add(&f, 1, k, 1, st, sn);
-		}
+		if (is_vowel(st[0]) && (meng || men))
+			forms_add(&f, 1, meng ? "k" : "t", 1, st, sn);
 		if ((st[0] == 'k' || st[0] == 't') && is_vowel(st[1]) &&
 		    sn >= 4)
 			forms_add(&f, 1, st + 1, sn - 1, "", 0);
 	}
-	for (int i = 1; i < f.count && rc == SQLITE_OK; i++)
-		rc = c->xToken(c->ctx, FTS5_TOKEN_COLOCATED, f.s[i], f.n[i],
-		               c->pstart, c->pend_end);
+	int rc = SQLITE_OK;
+	for (int i = 0; i < f.count && rc == SQLITE_OK; i++)
+		rc = c->xToken(c->ctx, i ? FTS5_TOKEN_COLOCATED : 0, f.s[i],
+		               f.n[i], c->pstart, c->pend_end);
 	return rc;
 }
 

@@ -6,18 +6,21 @@
  * Words joined by an apostrophe (Jum'at, Jum’at) and numbers joined by
  * '.', ',' or ':' (09.30, 1.500.000, 2,5) stay one token. Stop words stay.
  *
- * Documents: each word is indexed as itself and, where it differs, as its
- * stem at the same position (FTS5_TOKEN_COLOCATED), the stem tagged with
- * TOKENIZER_STEM_MARK so it never equals a word: a quoted word matches
- * only itself. Words of the protected list (agencies, acronyms, place
- * names Snowball would mangle) and words in ALL CAPS inside text that is
- * not all capitals get no stem.
+ * Documents: each word is indexed as itself and, at the same position
+ * (FTS5_TOKEN_COLOCATED), as its stem tagged with TOKENIZER_STEM_MARK —
+ * every word, its stem being itself when it has no affix — so a stem
+ * never equals a word: a quoted word matches only itself. Words of the
+ * protected list (agencies, acronyms, place names Snowball would mangle)
+ * and words in ALL CAPS standing in ordinary text are their own stem.
+ * Numbers (a token with a digit) are indexed as themselves only.
  *
- * Queries: a word stands for itself, its stem and the words that stem
- * like it (colocated query tokens: FTS5 ORs them), so berdaya finds
- * pemberdayaan and memberdayakan. A string that starts with
- * TOKENIZER_EXACT_MARK (search.c puts it inside quoted strings), a prefix
- * string (word*) and auxiliary-function text give surface words only.
+ * Queries: a bare word stands for every word with its stem, and every
+ * word whose stem is the query word (colocated query tokens: FTS5 ORs
+ * them), so berdaya finds pemberdayaan and memberdayakan, and after
+ * meN-/peN- the root's lost k or t is tried too (mengatakan → kata). A
+ * string that starts with TOKENIZER_EXACT_MARK (search.c puts it inside
+ * quoted strings), a prefix string (word*) and auxiliary-function text
+ * give the words as written.
  *
  * tokenizer_register() adds the tokenizer to one connection; call it once
  * per sqlite3 handle, before any statement that touches the FTS table.

@@ -35,7 +35,8 @@ command -v cc >/dev/null 2>&1 || { echo "bench_search: needs cc"; exit 1; }
 # What the cached archive depends on: the generator, the tokenizer and
 # the index schema. Change one and the archive is built again.
 stamp=$( (cat "$here/gen_search.c" "$root/src/tokenizer.c";
-	awk '/^const char search_schema/,/rebuild/' "$root/src/search.c";
+	awk '/^const char search_schema/ { p = 1 } p { print } /";$/ { p = 0 }' \
+		"$root/src/search.c";
 	echo "$N $SEED") | cksum | cut -d' ' -f1)
 base=$cache/search-$N-$stamp
 archive=$base.db
