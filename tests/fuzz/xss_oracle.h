@@ -7,8 +7,9 @@
  * holds nothing that runs code or loads a frame, else a reason in why:
  * an element of bad_elements, an on* handler, a URL attribute that
  * url_is_safe refuses, CSS that runs or fetches (expression(), url(),
- * behavior, -moz-binding, @import, backslash escapes), after the
- * character references a browser decodes in an attribute.
+ * a behavior or -moz-binding property, javascript:, @import, backslash
+ * escapes), after the character references a browser decodes in an
+ * attribute.
  */
 #ifndef WARTA_XSS_ORACLE_H
 #define WARTA_XSS_ORACLE_H
@@ -52,11 +53,40 @@ static size_t xss_name(const char *s, const char *end)
 	return n;
 }
 
+/* The name at d[i..i+n) is a whole CSS word, not part of a longer
+ * identifier ("#00binding8"); a vendor prefix before it still counts
+ * ("-ms-behavior"). */
+static int xss_word(const char *d, size_t i, size_t n)
+{
+	unsigned b = i ? (unsigned char)d[i - 1] : ' ';
+	unsigned a = (unsigned char)d[i + n];
+	return !(isalnum(b) || b == '_') &&
+	       !(isalnum(a) || a == '-' || a == '_');
+}
+
+/* Property name, function or scheme w in d, followed by what makes it
+ * act: ':' after a property or scheme, '(' after a function. */
+static int xss_css_has(const char *d, const char *w, char next)
+{
+	size_t n = strlen(w);
+	for (const char *h = d; (h = strstr(h, w)); h++)
+		if (xss_word(d, (size_t)(h - d), n) && h[n] == next)
+			return 1;
+	return 0;
+}
+
+/* What in a style attribute runs code or fetches: a behavior or
+ * -moz-binding property, expression(…), a javascript: URL, url(…),
+ * @import, and any backslash escape (which could spell the others).
+ * Read after the character references a browser decodes, with the
+ * case, white space and comments a CSS parser ignores removed
+ * ("exp/ ** /ression(" worked in IE). A value that merely contains one
+ * of the words ("color: #00binding8") is harmless. */
 static int xss_style(const char *v, size_t n, char *why, size_t whysz)
 {
-	char d[4096];
+	char r[4096], d[4096];
 	size_t k = 0;
-	for (size_t i = 0; i < n && k + 1 < sizeof d; i++) {
+	for (size_t i = 0; i < n && k + 1 < sizeof r; i++) {
 		unsigned c = (unsigned char)v[i];
 		if (c == '&' && i + 2 < n && v[i + 1] == '#') {
 			size_t j = i + 2;
@@ -77,18 +107,39 @@ static int xss_style(const char *v, size_t n, char *why, size_t whysz)
 			c = cp < 0x80 ? (unsigned)cp : '?';
 			i = j - 1;
 		}
-		if (c == 0 || isspace(c))
-			continue;
-		d[k++] = (char)tolower(c);
+		if (c)
+			r[k++] = (char)tolower(c);
 	}
+	r[k] = 0;
+	/* then comments (after decoding: "&#47;*" opens one too), then
+	 * white space */
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (r[i] == '/' && r[i + 1] == '*') {
+			const char *e = strstr(r + i + 2, "*/");
+			if (!e)
+				break;
+			i = (size_t)(e - r) + 1;
+			continue;
+		}
+		if (!isspace((unsigned char)r[i]))
+			d[m++] = r[i];
+	}
+	k = m;
 	d[k] = 0;
-	static const char *const bad[] = {
-		"expression", "url(", "behavior", "binding", "@import",
-		"javascript", "\\", NULL,
+	static const struct {
+		const char *word;
+		char next;       /* what must follow; 0: anywhere */
+	} bad[] = {
+		{"behavior", ':'}, {"-moz-binding", ':'},
+		{"expression", '('}, {"javascript", ':'},
+		{"url(", 0}, {"@import", 0}, {"\\", 0},
 	};
-	for (const char *const *b = bad; *b; b++) {
-		if (strstr(d, *b)) {
-			snprintf(why, whysz, "style with %s", *b);
+	for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+		if (bad[b].next ? xss_css_has(d, bad[b].word, bad[b].next)
+		                : strstr(d, bad[b].word) != NULL) {
+			snprintf(why, whysz, "style with %s%.1s", bad[b].word,
+			         &bad[b].next);
 			return 1;
 		}
 	}

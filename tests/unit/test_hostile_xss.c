@@ -183,4 +183,20 @@ TEST(hostile_xss_oracle_sees_attacks)
 	CHECK(!xss_find("<p>&lt;script&gt; <a href=\"http://a/\">x</a></p>",
 	                why, sizeof why));
 	CHECK(!xss_find("<!-- <script> -->", why, sizeof why));
+	/* CSS: what acts, not the words anywhere (fuzz_html found
+	 * "color: #00binding8" flagged; tests/fuzz/regress/html/) */
+	CHECK(xss_find("<p style=\"-moz-binding:url(x)\">", why, sizeof why));
+	CHECK(xss_find("<p style=\"COLOR:red;Behavior : x\">", why,
+	               sizeof why));
+	CHECK(xss_find("<p style=\"-ms-behavior:x\">", why, sizeof why));
+	CHECK(xss_find("<p style=\"width:exp/**/ression (1)\">", why,
+	               sizeof why));
+	CHECK(xss_find("<p style=\"x:javascript&#58;y\">", why, sizeof why));
+	/* "/ *" opens no comment, so the behavior after it counts */
+	CHECK(xss_find("<p style=\"a: / * ; behavior: x */\">", why,
+	               sizeof why));
+	CHECK(!xss_find("<span style=\"color: #00binding8;\">", why,
+	                sizeof why));
+	CHECK(!xss_find("<p style=\"font-family: behavior, expression; "
+	                "content-binding: 1\">", why, sizeof why));
 }
