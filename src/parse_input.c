@@ -416,11 +416,16 @@ static int http_charset(const char *ct, char *out, size_t n)
 	return 0;
 }
 
-/* encoding="…" of the XML declaration at b (which starts "<?xml"). */
+/* encoding="…" of the XML declaration at b (which starts "<?xml").
+ * The declaration ends at its first '>' (none of its values may hold
+ * one), and is read within the 1024 bytes prelude() waits for: looking
+ * further, for a "?>", would read another declaration later in the
+ * document, or not, depending on how much of it the first pushes
+ * brought. */
 static int decl_encoding(const char *b, size_t n, char *out, size_t outn)
 {
 	size_t end = 0;
-	while (end + 1 < n && !(b[end] == '?' && b[end + 1] == '>'))
+	while (end < n && end < 1024 && b[end] != '>')
 		end++;
 	for (size_t i = 5; i + 8 < end; i++) {
 		if (memcmp(b + i, "encoding", 8) != 0)

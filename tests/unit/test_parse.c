@@ -482,6 +482,43 @@ TEST(parse_any_chunking_same_result)
 	}
 }
 
+/* The XML declaration ends at its first '>': a declaration without
+ * "?>" (or with no encoding) must not borrow the encoding="…" of a
+ * later "<?xml …?>" in the document, or the result would depend on
+ * whether the first pushes reached it (fuzz_parse found this; the
+ * reproducer is tests/fuzz/regress/parse/decl-encoding-by-chunking). */
+TEST(parse_declaration_encoding_not_from_later_pi)
+{
+	static const char doc[] =
+		"<?xml version=\"1.0\" encodi\n<x>\xe9</x>\n"
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+		"<rss version=\"2.0\"><channel><title>Caf\xe9</title>"
+		"<item><title>Satu</title></item>"
+		"<item><title>Dua \xe2\x80\x9c</title></item>"
+		"</channel></rss>";
+	struct parsed whole;
+	CHECK_INT(parse_bytes(doc, sizeof doc - 1, 0, NULL, &whole), 0);
+	/* read as UTF-8 (no usable declaration), é as Windows-1252 */
+	CHECK_STR(whole.feed.encoding, "windows-1252");
+	CHECK_STR(whole.feed.title, "Caf\xc3\xa9");
+	CHECK_INT(whole.n, 2);
+	struct buf a = {0};
+	parsed_dump(&whole, &a);
+	for (size_t chunk = 1; chunk <= 64; chunk = chunk * 2 + 1) {
+		struct parsed part;
+		parse_bytes(doc, sizeof doc - 1, chunk, NULL, &part);
+		struct buf b = {0};
+		parsed_dump(&part, &b);
+		if (strcmp(a.p, b.p) != 0)
+			t_fail(__FILE__, __LINE__, "%zu-byte chunks differ:\n"
+			       "%s\n--- vs whole:\n%s", chunk, b.p, a.p);
+		buf_free(&b);
+		parsed_free(&part);
+	}
+	buf_free(&a);
+	parsed_free(&whole);
+}
+
 static int stop_after_one(void *ctx, const struct feed *feed, struct entry *e)
 {
 	int *n = ctx;
