@@ -48,7 +48,7 @@ const char usage_search[] =
 	"  --since D      only entries dated D or later, --until D: or earlier\n"
 	"                 (YYYY-MM-DD, a whole day for --until; RFC 3339; or\n"
 	"                 relative: 30m, 12h, 7d, 2w)\n"
-	"  -n N           at most N hits (default 20; 0: all)\n"
+	"  -n, --limit N  at most N hits (default 20; 0: all)\n"
 	"  --sort rank    best first (the default); when more than 10000\n"
 	"                 entries match, the best of the newest 10000\n"
 	"  --sort date    newest first\n"

@@ -2,7 +2,8 @@
 # check.sh — the whole test suite, as `make check` runs it.
 #
 # Phases: warning-free builds with gcc and clang; the unit tests; the
-# declarative cases against the real binary; both again under
+# declarative cases against the real binary; the documentation and
+# packaging tests (tests/docs/); the first two again under
 # AddressSanitizer + UndefinedBehaviorSanitizer. Each phase ends with its
 # own "N passed, N failed"; the last line of all sums them.
 set -u
@@ -75,6 +76,9 @@ phase "unit tests" ./build/unit-tests
 if [ -f tests/harness.py ]; then
 	phase "cases" $PYTHON tests/harness.py --warta ./warta
 fi
+# The man page, completions, make install, the README's Quick start
+# (tests/docs/): once, on the plain binary.
+phase "docs" env PYTHON="$PYTHON" sh tests/docs/run.sh ./warta
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 phase "unit tests (ASan+UBSan)" ./build/asan/unit-tests
