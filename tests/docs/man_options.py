@@ -94,4 +94,5 @@ def main():
               '-h, --help')
 
 
-main()
+if __name__ == '__main__':
+    main()
