@@ -202,15 +202,6 @@ static void write_feed(struct out *o, const struct feed *f)
 	jw_done(w);
 }
 
-/* usage_error() lives in main.c, which the unit-test binary (that links
- * every other object) does not have; this is the same message. */
-static int usage(const char *msg, const char *arg)
-{
-	warnmsg("parse: %s%s%s", msg, arg ? " " : "", arg ? arg : "");
-	fputs("Try 'warta parse --help'.\n", stderr);
-	return EXIT_USAGE;
-}
-
 int cmd_parse(int argc, char **argv)
 {
 	const char *path = NULL, *url = NULL, *ctype = NULL;
@@ -222,7 +213,7 @@ int cmd_parse(int argc, char **argv)
 		} else if (strcmp(a, "--url") == 0 ||
 		           strcmp(a, "--content-type") == 0) {
 			if (i + 1 >= argc)
-				return usage("a value must follow", a);
+				return usage_error("parse", "%s needs a value", a);
 			if (a[2] == 'u')
 				url = argv[++i];
 			else
@@ -230,15 +221,16 @@ int cmd_parse(int argc, char **argv)
 		} else if (strcmp(a, "--") == 0 && i + 1 < argc && !path) {
 			path = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
-			return usage("unknown option", a);
+			return usage_error("parse", "unknown option '%s'", a);
 		} else if (path) {
-			return usage("one document at a time", NULL);
+			return usage_error("parse", "one document at a time");
 		} else {
 			path = a;
 		}
 	}
 	if (!path)
-		return usage("which document? (FILE, or - for stdin)", NULL);
+		return usage_error("parse",
+		                   "which document? (FILE, URL, or - for stdin)");
 	struct fetch_res res;     /* a URL's answer (fetch.h) */
 	memset(&res, 0, sizeof res);
 	FILE *fp;
