@@ -11,6 +11,7 @@
 
 #include "date.h"
 #include "html.h"
+#include "json.h"
 #include "parse_int.h"
 
 struct jctx {
@@ -128,6 +129,47 @@ static char *escaped(char *text)
 	return buf_steal(&b);
 }
 
+/* What warta's own JSON Feed export puts under "_warta" (README, Export)
+ * comes back: the comments page, the author's e-mail (JSON Feed authors
+ * have none) and the source of a republished entry, shaped for `warta
+ * parse` as the XML parser shapes one (feedparser's href for its URL). */
+static void warta_extension(struct jctx *j, const char *v, int n,
+                            struct entry *e)
+{
+	e->comments = jget(j, v, n, "$._warta.comments");
+	char *email = jget(j, v, n, "$._warta.author_email");
+	if (email && e->nauthors && !e->authors[0].email)
+		e->authors[0].email = email;
+	else if (email)
+		entry_add_author(e)->email = email;
+	struct source *src = &e->source;
+	src->id = jget(j, v, n, "$._warta.source.id");
+	src->title = jget(j, v, n, "$._warta.source.title");
+	src->url = jget(j, v, n, "$._warta.source.url");
+	src->link = jget(j, v, n, "$._warta.source.link");
+	set_date(&src->updated, jget(j, v, n, "$._warta.source.updated"));
+	if (!src->id && !src->title && !src->url && !src->link)
+		return;
+	struct buf b = {0};
+	struct jw w;
+	jw_init_buf(&w, &b, 0);
+	jw_obj(&w);
+	if (src->title)
+		jw_kstr(&w, "title", src->title);
+	if (src->link)
+		jw_kstr(&w, "link", src->link);
+	if (src->id)
+		jw_kstr(&w, "id", src->id);
+	if (src->url)
+		jw_kstr(&w, "href", src->url);
+	if (src->updated.ok) {
+		char rfc[32];
+		jw_kstr(&w, "updated", date_rfc3339(src->updated.t, rfc));
+	}
+	jw_end(&w);
+	src->json = buf_steal(&b);
+}
+
 struct itemctx {
 	struct parser *p;
 	const char *base;
@@ -170,6 +212,7 @@ static void one_item(struct jctx *j, const char *v, int n, void *arg)
 	}
 	jeach(j, v, n, "$.tags", one_tag, &e);
 	jeach(j, v, n, "$.attachments", one_attachment, &e);
+	warta_extension(j, v, n, &e);
 	parser_emit(ic->p, &e);
 }
 

@@ -731,6 +731,31 @@ TEST(parse_json_feed_input)
 	parsed_free(&r);
 }
 
+/* What warta's JSON Feed export keeps under "_warta" comes back in. */
+TEST(parse_json_feed_warta_extension)
+{
+	const char doc[] =
+		"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": ["
+		"{\"id\": \"1\", \"authors\": [{\"name\": \"Humas\"}],"
+		"\"_warta\": {\"author_email\": \"humas@kota.go.id\","
+		"\"comments\": \"https://kota.go.id/1#c\", \"source\": "
+		"{\"title\": \"Pemprov\", \"url\": \"https://prov.go.id/feed/\","
+		"\"updated\": \"2025-12-02T10:30:00+08:00\"}}},"
+		"{\"id\": \"2\", \"_warta\": {\"source\": 7}}]}";
+	struct parsed r;
+	CHECK_INT(parse_bytes(doc, sizeof doc - 1, 3, NULL, &r), 0);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(r.e[0].authors[0].email, "humas@kota.go.id");
+	CHECK_STR(r.e[0].comments, "https://kota.go.id/1#c");
+	CHECK_STR(r.e[0].source.title, "Pemprov");
+	CHECK_STR(r.e[0].source.url, "https://prov.go.id/feed/");
+	CHECK_INT(r.e[0].source.updated.t, 1764642600);
+	CHECK_CONTAINS(r.e[0].source.json, "\"href\":\"https://prov.go.id/feed/\"");
+	/* a source that is not an object is no source */
+	CHECK(!r.e[1].source.json && !r.e[1].source.title);
+	parsed_free(&r);
+}
+
 TEST(parse_guid_stays_as_given_link_resolves)
 {
 	const char doc[] = "<rss version=\"2.0\"><channel><item>"
