@@ -153,13 +153,40 @@ conformance: warta
 bench: warta build/deps-check.ok
 	@PYTHON=$(PYTHON) sh tests/bench/run.sh ./warta $(BENCH)
 
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: every path below is where
+# contrib/warta.1's FILES section says (tests/docs/t_install.sh checks).
+# The systemd units and the crontab go under share/warta/ as examples,
+# their paths rewritten to this PREFIX; copy them to /etc to use them.
+WARTADIR  = $(DATADIR)/warta
+BASHCOMPDIR = $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  = $(DATADIR)/zsh/site-functions
+SUBST = sed -e 's|/usr/local/bin/warta|$(BINDIR)/warta|g' \
+            -e 's|/usr/local/share/warta|$(WARTADIR)|g'
+
 install: warta
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(WARTADIR)/systemd
 	install -m 755 warta $(DESTDIR)$(BINDIR)/warta
-	if [ -f contrib/warta.1 ]; then install -m 644 contrib/warta.1 $(DESTDIR)$(MANDIR)/man1/warta.1; fi
+	install -m 644 contrib/warta.1 $(DESTDIR)$(MANDIR)/man1/warta.1
+	install -m 644 contrib/completion/warta.bash $(DESTDIR)$(BASHCOMPDIR)/warta
+	install -m 644 contrib/completion/_warta $(DESTDIR)$(ZSHCOMPDIR)/_warta
+	install -m 644 feeds/municipal.opml $(DESTDIR)$(WARTADIR)/municipal.opml
+	$(SUBST) contrib/warta-publish > $(DESTDIR)$(WARTADIR)/warta-publish
+	chmod 755 $(DESTDIR)$(WARTADIR)/warta-publish
+	$(SUBST) contrib/crontab > $(DESTDIR)$(WARTADIR)/crontab
+	for u in warta-fetch.service warta-fetch.timer; do \
+		$(SUBST) contrib/systemd/$$u > $(DESTDIR)$(WARTADIR)/systemd/$$u; done
+	chmod 644 $(DESTDIR)$(WARTADIR)/crontab $(DESTDIR)$(WARTADIR)/systemd/*
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/warta $(DESTDIR)$(MANDIR)/man1/warta.1
+	rm -f $(DESTDIR)$(BINDIR)/warta $(DESTDIR)$(MANDIR)/man1/warta.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/warta $(DESTDIR)$(ZSHCOMPDIR)/_warta \
+		$(DESTDIR)$(WARTADIR)/municipal.opml \
+		$(DESTDIR)$(WARTADIR)/warta-publish $(DESTDIR)$(WARTADIR)/crontab \
+		$(DESTDIR)$(WARTADIR)/systemd/warta-fetch.service \
+		$(DESTDIR)$(WARTADIR)/systemd/warta-fetch.timer
+	rmdir $(DESTDIR)$(WARTADIR)/systemd $(DESTDIR)$(WARTADIR) 2>/dev/null || true
 
 clean:
 	rm -rf build warta
