@@ -294,8 +294,12 @@ static void report(struct archive *a, const struct arc_feed *f,
 		if (o->no_answer)
 			t->no_answer++;
 		char ub[2048];
-		warnmsg("%s: %s", url_redact_buf(f->url, ub, sizeof ub),
-		        o->error);
+		/* A government site's broken certificate is the common case,
+		 * and the fix is the user's to choose: say which it is. */
+		warnmsg("%s: %s%s", url_redact_buf(f->url, ub, sizeof ub),
+		        o->error, strncmp(o->error, "TLS certificate", 15) ? "" :
+		        "; if you trust this site, remove it and add it again "
+		        "with --insecure");
 		return;
 	case OUT_NOT_MODIFIED:
 		t->not_modified++;
@@ -798,9 +802,10 @@ int cmd_fetch(int argc, char **argv)
 	                     wait && tell ? say_waiting : NULL);
 	if (lock == -2) {
 		if (holder)
-			warnmsg("another fetch is running (pid %ld)", holder);
+			warnmsg("another fetch is running (pid %ld); --wait "
+			        "waits for it", holder);
 		else
-			warnmsg("another fetch is running");
+			warnmsg("another fetch is running; --wait waits for it");
 		return EXIT_LOCKED;
 	}
 	if (lock < 0)

@@ -325,7 +325,9 @@ int cmd_show(int argc, char **argv)
 	if (rc < 0) {
 		status = EXIT_FAIL;
 	} else if (rc == 0) {
-		warnmsg("show: no entry '%s' in the archive", argv[optind]);
+		warnmsg("show: no entry '%s' in the archive (give a number "
+		        "'warta search' shows, or an entry's id or link)",
+		        argv[optind]);
 		status = EXIT_FAIL;
 	} else if (!strcmp(format, "json")) {
 		status = show_json(a, &r, revs) < 0 ? EXIT_FAIL : EXIT_DONE;
@@ -516,7 +518,8 @@ int cmd_stats(int argc, char **argv)
 			                   argv[optind - 1]);
 	}
 	if (optind < argc)
-		return usage_error("stats", "unexpected '%s'", argv[optind]);
+		return usage_error("stats", "takes no argument, not '%s'",
+		                   argv[optind]);
 	struct archive *a = archive_open(db_path());
 	if (!a)
 		return EXIT_FAIL;

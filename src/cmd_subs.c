@@ -147,7 +147,8 @@ int cmd_add(int argc, char **argv)
 		struct arc_feed f = {0};
 		archive_feed_get(a, id, &f);
 		char ub[2048];
-		printf("already subscribed as #%lld: %s (nothing changed)\n",
+		printf("already subscribed as #%lld: %s (nothing changed; to "
+		       "add it otherwise, 'warta remove' it first)\n",
 		       (long long)id, url_redact_buf(f.url ? f.url : url, ub,
 		                                     sizeof ub));
 		arc_feed_clear(&f);
@@ -377,7 +378,8 @@ int cmd_feeds(int argc, char **argv)
 			                   argv[optind - 1]);
 	}
 	if (optind < argc)
-		return usage_error("feeds", "unexpected '%s'", argv[optind]);
+		return usage_error("feeds", "takes no argument, not '%s'",
+		                   argv[optind]);
 	struct archive *a = archive_open(db_path());
 	if (!a)
 		return EXIT_FAIL;
