@@ -5,15 +5,16 @@
 . tests/docs/lib.sh
 bc=contrib/completion/warta.bash
 zc=contrib/completion/_warta
+# a real small archive: two sample feeds, fetched (so they have titles)
+db=$tmp/c.db
+for f in feeds/samples/mediacenter-banjarbaru.xml \
+         feeds/samples/kominfo-kulonprogo.xml; do
+	"$WARTA" --db "$db" add "$f" > /dev/null
+done
 if ! command -v bash >/dev/null 2>&1; then
 	skip "completion: bash is not installed"
 else
 	check "completion: bash -n $bc" bash -n "$bc"
-	db=$tmp/c.db
-	for f in feeds/samples/mediacenter-banjarbaru.xml \
-	         feeds/samples/kominfo-kulonprogo.xml; do
-		"$WARTA" --db "$db" add "$f" --no-fetch > /dev/null
-	done
 	# complete WORDS…: what bash offers for the last word
 	cat > "$tmp/complete.bash" <<'EOS'
 . "$1"; shift
@@ -40,6 +41,18 @@ EOS
 fi
 if command -v zsh >/dev/null 2>&1; then
 	check "completion: zsh -n $zc" zsh -n "$zc"
+	# the real thing: an interactive zsh on a pseudo-terminal, a TAB
+	mkdir "$tmp/zbin" && ln -s "$WARTA" "$tmp/zbin/warta"
+	zc_dir=$(cd "$(dirname "$zc")" && pwd)
+	zcomp() { timeout 60 zsh -f tests/docs/zcomp.zsh "$zc_dir" "$tmp/zbin" "$@"; }
+	if ! zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
+		skip "completion: zsh: no zsh/zpty module to type a TAB with"
+	else
+		check "completion: zsh: 'warta --db DB fetch ' lists the feeds by title" \
+			zcomp "warta --db $db fetch " "Kominfo Kulon Progo"
+		check "completion: zsh: 'warta fetch --' lists --verbose" \
+			zcomp "warta fetch --" "--verbose"
+	fi
 else
 	skip "completion: zsh is not installed (contrib/deps.sh check installs it)"
 fi
