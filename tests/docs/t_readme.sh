@@ -24,6 +24,10 @@ if ! command -v git >/dev/null 2>&1; then
 	skip "readme: git is not installed: no clone"
 	exit 0
 fi
+if ! git rev-parse --git-dir > /dev/null 2>&1; then
+	skip "readme: not a git checkout (a tarball?): no clone"
+	exit 0
+fi
 git clone -q "$(pwd)" "$tmp/clone" > "$tmp/clone.out" 2>&1 ||
 	{ fail "readme: git clone: $(cat "$tmp/clone.out")"; exit 0; }
 ok "readme: git clone of HEAD"
