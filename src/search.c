@@ -536,17 +536,20 @@ static int starts_unit(enum tk k)
 	       k == T_NEAR || k == T_MINUS || k == T_LBRACE;
 }
 
+/* 1 when any operand of the chain was a group: "(b) NOT c" needs an
+ * AND beside it as much as "(b)" does (fuzz_search: "a (b) NOT c"). */
 static int parse_not(struct cc *c)
 {
-	int r = parse_unit(c);
+	int r = parse_unit(c), group = r == 1;
 	while (r >= 0 && peek(c) == T_NOT) {
 		c->i++;
 		if (operand_follows(c, T_NOT))
 			return -1;
 		buf_puts(&c->out, " NOT ");
 		r = parse_unit(c);
+		group |= r == 1;
 	}
-	return r;
+	return r < 0 ? -1 : group;
 }
 
 static int parse_and(struct cc *c)

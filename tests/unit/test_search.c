@@ -99,6 +99,12 @@ TEST(search_compile_rewrites)
 		{"banjarbaru (banjir OR rob)",
 		 "\"banjarbaru\" AND (\"banjir\" OR \"rob\")"},
 		{"a b NOT c", "\"a\" \"b\" NOT \"c\""},
+		/* a NOT chain that holds a group is a group beside a
+		 * phrase (fuzz_search: FTS5 refused "a (b) NOT c") */
+		{"banjir (rob) NOT kota",
+		 "\"banjir\" AND (\"rob\") NOT \"kota\""},
+		{"banjir NOT (rob) kota",
+		 "\"banjir\" NOT (\"rob\") AND \"kota\""},
 		{"title:banjir", "title:\"banjir\""},
 		{"Title : banjir", "title:\"banjir\""},
 		{"judul:banjir penulis:humas", "title:\"banjir\" author:\"humas\""},
@@ -209,6 +215,7 @@ TEST(search_compiled_queries_find_the_right_rows)
 	CHECK_STR(found(db, "pemberdayaan"), "1 2");   /* berdaya, itself */
 	CHECK_STR(found(db, "\"pemberdayaan\""), "2");
 	CHECK_STR(found(db, "banjarbaru"), "1 3");
+	CHECK(strncmp(found(db, "title:P+EAR(a b, 3) NOT  b"), "ERR", 3));
 	CHECK_STR(found(db, "title:banjarbaru"), "1");
 	CHECK_STR(found(db, "-title:banjarbaru"), "1 3");
 	CHECK_STR(found(db, "{author category}:humas"), "1");
