@@ -96,7 +96,9 @@ asan: build/asan/warta build/asan/unit-tests
 # libFuzzer targets (tests/fuzz/fuzz_*.c) over the modules built with
 # clang, ASan and UBSan; `make fuzz` runs each FUZZ_SECONDS seconds on its
 # corpus (build/fuzz/corpus/, seeded from tests/fixtures/) and fails on a
-# crash, leaving the reproducer in build/fuzz/crashes/.
+# crash, leaving the reproducer in build/fuzz/crashes/. FUZZ_RUNS=ci (what
+# .ci/run does): a fixed number of inputs a target instead, the same work
+# on any machine, FUZZ_SECONDS then only a cap (tests/fuzz/run.sh).
 FUZZ_SECONDS ?= 60
 FUZZ_CC   ?= clang
 FUZZ_SAN   = -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -118,7 +120,7 @@ reliability: warta build/deps-check.ok
 	@PYTHON=$(PYTHON) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/reliability.sh
 
 fuzz: build/deps-check.ok $(FUZZ_BINS)
-	@PYTHON=$(PYTHON) SHARED=$(SHARED) FUZZ_ADD_SUMMARY=$(FUZZ_ADD_SUMMARY) FUZZ_SEED=$(FUZZ_SEED) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+	@PYTHON=$(PYTHON) SHARED=$(SHARED) FUZZ_ADD_SUMMARY=$(FUZZ_ADD_SUMMARY) FUZZ_SEED=$(FUZZ_SEED) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 demo: warta
 	@sh contrib/demo.sh ./warta
