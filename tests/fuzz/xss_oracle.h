@@ -53,35 +53,33 @@ static size_t xss_name(const char *s, const char *end)
 	return n;
 }
 
-/* The name at d[i..i+n) is a whole CSS word, not part of a longer
- * identifier ("#00binding8"); a vendor prefix before it still counts
- * ("-ms-behavior"). */
-static int xss_word(const char *d, size_t i, size_t n)
-{
-	unsigned b = i ? (unsigned char)d[i - 1] : ' ';
-	unsigned a = (unsigned char)d[i + n];
-	return !(isalnum(b) || b == '_') &&
-	       !(isalnum(a) || a == '-' || a == '_');
-}
-
-/* Property name, function or scheme w in d, followed by what makes it
- * act: ':' after a property or scheme, '(' after a function. */
+/* Word w in d as a whole CSS name (not the tail of a longer one:
+ * "#00binding8", "exprwiurl(" are harmless; a vendor prefix before it
+ * still counts, "-ms-behavior"), then, past any spaces, next: ':' after
+ * a property or a scheme, '(' after a function. */
 static int xss_css_has(const char *d, const char *w, char next)
 {
 	size_t n = strlen(w);
-	for (const char *h = d; (h = strstr(h, w)); h++)
-		if (xss_word(d, (size_t)(h - d), n) && h[n] == next)
+	for (const char *h = d; (h = strstr(h, w)); h++) {
+		unsigned b = h > d ? (unsigned char)h[-1] : ' ';
+		if (isalnum(b) || b == '_')
+			continue;
+		const char *a = h + n;
+		while (*a == ' ')
+			a++;
+		if (*a == next)
 			return 1;
+	}
 	return 0;
 }
 
 /* What in a style attribute runs code or fetches: a behavior or
  * -moz-binding property, expression(…), a javascript: URL, url(…),
  * @import, and any backslash escape (which could spell the others).
- * Read after the character references a browser decodes, with the
- * case, white space and comments a CSS parser ignores removed
- * ("exp/ ** /ression(" worked in IE). A value that merely contains one
- * of the words ("color: #00binding8") is harmless. */
+ * Read after the character references a browser decodes, without case
+ * or comments ("exp/ ** /ression(" worked in IE). A value that merely
+ * contains one of the words ("color: #00binding8", "exprwiurl( )") is
+ * harmless. */
 static int xss_style(const char *v, size_t n, char *why, size_t whysz)
 {
 	char r[4096], d[4096];
@@ -111,8 +109,9 @@ static int xss_style(const char *v, size_t n, char *why, size_t whysz)
 			r[k++] = (char)tolower(c);
 	}
 	r[k] = 0;
-	/* then comments (after decoding: "&#47;*" opens one too), then
-	 * white space */
+	/* then comments go (after decoding: "&#47;*" opens one too), as
+	 * IE dropped them, and white space becomes one space, which still
+	 * ends a word ("red url(" is a url) */
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++) {
 		if (r[i] == '/' && r[i + 1] == '*') {
@@ -122,8 +121,12 @@ static int xss_style(const char *v, size_t n, char *why, size_t whysz)
 			i = (size_t)(e - r) + 1;
 			continue;
 		}
-		if (!isspace((unsigned char)r[i]))
+		if (isspace((unsigned char)r[i])) {
+			if (m && d[m - 1] != ' ')
+				d[m++] = ' ';
+		} else {
 			d[m++] = r[i];
+		}
 	}
 	k = m;
 	d[k] = 0;
@@ -132,8 +135,8 @@ static int xss_style(const char *v, size_t n, char *why, size_t whysz)
 		char next;       /* what must follow; 0: anywhere */
 	} bad[] = {
 		{"behavior", ':'}, {"-moz-binding", ':'},
-		{"expression", '('}, {"javascript", ':'},
-		{"url(", 0}, {"@import", 0}, {"\\", 0},
+		{"expression", '('}, {"javascript", ':'}, {"url", '('},
+		{"@import", 0}, {"\\", 0},
 	};
 	for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
 		if (bad[b].next ? xss_css_has(d, bad[b].word, bad[b].next)

@@ -195,8 +195,14 @@ TEST(hostile_xss_oracle_sees_attacks)
 	/* "/ *" opens no comment, so the behavior after it counts */
 	CHECK(xss_find("<p style=\"a: / * ; behavior: x */\">", why,
 	               sizeof why));
+	CHECK(xss_find("<p style=\"background: red url(x.png)\">", why,
+	               sizeof why));
+	CHECK(xss_find("<p style=\"width: 1px expression(1)\">", why,
+	               sizeof why));
 	CHECK(!xss_find("<span style=\"color: #00binding8;\">", why,
 	                sizeof why));
+	CHECK(!xss_find("<p style=\"width: exprwiurl( )expresslert(1);\">",
+	                why, sizeof why));
 	CHECK(!xss_find("<p style=\"font-family: behavior, expression; "
 	                "content-binding: 1\">", why, sizeof why));
 }
