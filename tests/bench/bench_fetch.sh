@@ -63,7 +63,8 @@ for size in $SIZES; do
 		--delay $DELAY > "$work/urls" 2> "$work/server.err" &
 	srvpid=$!
 	i=0
-	while [ ! -s "$work/urls" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	# 2,000 routes load slowly on a busy machine: up to a minute
+	while [ ! -s "$work/urls" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 	base=$(head -n 1 "$work/urls")
 	[ -n "$base" ] || { echo "the server did not start"; cat "$work/server.err"; exit 1; }
 	port=${base##*:}
