@@ -155,6 +155,7 @@ static const struct migration {
 	{schema_v2, migrate_v2},
 	{search_schema, NULL},      /* 3: the full-text index (search.h) */
 	{search_schema_v4, NULL},   /* 4: its filters, its second tokenizer */
+	{search_schema_v5, NULL},   /* 5: new entries indexed by ingest */
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == ARCHIVE_SCHEMA, "ARCHIVE_SCHEMA is stale");
@@ -493,6 +494,7 @@ struct archive *archive_open_version(const char *path, int version)
 		archive_close(a);
 		return NULL;
 	}
+	a->schema = version;
 	return a;
 }
 

@@ -17,6 +17,7 @@ struct archive {
 	sqlite3 *db;
 	char *path;
 	int depth;                 /* open transaction / savepoint levels */
+	int schema;                /* the version it was migrated to */
 	int nst;
 	const char *sql[ARC_MAX_STMTS];
 	sqlite3_stmt *st[ARC_MAX_STMTS];

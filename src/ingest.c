@@ -8,6 +8,7 @@
 #include "digest.h"
 #include "html.h"
 #include "json.h"
+#include "search.h"
 
 /* ---- keys and fingerprints --------------------------------------------- */
 
@@ -623,6 +624,26 @@ static int insert_entry(struct arc_ingest *in, const struct entry *e,
 	if (rc != SQLITE_DONE) {
 		arc_fail(a, "archive an entry");
 		goto done;
+	}
+	/* (an archive opened at an older schema, in tests, has no index
+	 * or indexes by its trigger) */
+	sqlite3_stmt *ix = a->schema >= 5 ? arc_prep(a, search_index_new_sql)
+	                                  : NULL;
+	if (a->schema >= 5 && !ix)
+		goto done;
+	if (ix) {
+		sqlite3_bind_int64(ix, 1, sqlite3_last_insert_rowid(a->db));
+		arc_bind_text(ix, 2, e->title);
+		arc_bind_text(ix, 3, text);
+		arc_bind_text(ix, 4, f.authors);
+		arc_bind_text(ix, 5, f.categories);
+		sqlite3_bind_int64(ix, 6, in->feed_id);
+		rc = sqlite3_step(ix);
+		sqlite3_reset(ix);
+		if (rc != SQLITE_DONE) {
+			arc_fail(a, "index an entry");
+			goto done;
+		}
 	}
 	in->c.fresh++;
 	ret = 0;

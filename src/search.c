@@ -783,6 +783,14 @@ const char search_schema_v4[] =
 	 * made by the first tokenizer is made again */
 	"INSERT INTO search(search) VALUES ('rebuild');";
 
+const char search_schema_v5[] =
+	/* new entries are indexed by ingest (search_index_new_sql) */
+	"DROP TRIGGER IF EXISTS search_entry_new;";
+
+const char search_index_new_sql[] =
+	"INSERT INTO search(rowid, " S_COLS ") VALUES (?1, ?2, ?3, "
+	S_AUTHORS("?4") ", " S_CATS("?5") ", " S_INDEXED_NAME("?6") ")";
+
 /* ---- searching ---- */
 
 /* A set of story numbers, open addressing: -n 0 may give every entry. */

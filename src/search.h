@@ -1,13 +1,15 @@
 /*
  * search.h — full-text search of the archive.
  *
- * The index. search_schema and search_schema_v4 are the archive's
- * migrations 3 and 4 (archive.c lists them): an FTS5 table `search` (title, body = entries.text, author,
- * category, feed = the feed's name) with the "warta" tokenizer, external
- * content (the view search_content over entries, so no text is stored
- * twice), kept in step by triggers inside the ingest transaction: an
+ * The index. search_schema, search_schema_v4 and search_schema_v5 are
+ * the archive's migrations 3 to 5 (archive.c lists them): an FTS5 table
+ * `search` (title, body = entries.text, author, category, feed = the
+ * feed's name) with the "warta" tokenizer, external content (the view
+ * search_content over entries, so no text is stored twice), kept in step
+ * inside the ingest transaction: a new entry by search_index_new_sql,
+ * which ingest runs after its INSERT, everything else by triggers (an
  * entry's latest version is what is indexed, a renamed feed is
- * re-indexed, a purged feed leaves nothing behind. Every connection
+ * re-indexed, a purged feed leaves nothing behind). Every connection
  * needs tokenizer_register() first (archive.c's connection hook), and a
  * program without it (the sqlite3 shell) can read the archive but not
  * change entries or feeds.
@@ -58,6 +60,14 @@ extern const char *const search_fields[];
  * every word its stem. */
 extern const char search_schema[];
 extern const char search_schema_v4[];
+extern const char search_schema_v5[];
+/* Indexes one new entry: ?1 its id, ?2 title, ?3 text (entries.text),
+ * ?4 authors and ?5 categories as entries stores them, ?6 its feed_id.
+ * A statement of its own, not an AFTER INSERT trigger: a trigger makes
+ * the INSERT a statement transaction, and FTS5 writes its pending terms
+ * to disk at every savepoint, so the index cost twice as much CPU as
+ * the rest of a cold ingest (make bench BENCH=ingest). */
+extern const char search_index_new_sql[];
 
 /* How many matches bm25 ranks at most: the newest ones. */
 #define SEARCH_RANK_WINDOW 10000
