@@ -4,7 +4,7 @@
 # An archive of $SEARCH_N (default 1,000,000) generated Indonesian entries
 # (gen_search.c: real roots through the affix rules, names, a Zipf law
 # over a long-tailed vocabulary) is built once and cached in
-# $BENCH_CACHE, with its FTS index kept by warta's own triggers; the same
+# $BENCH_CACHE, with its FTS index built by warta's own tokenizer; the same
 # text goes into a plain unicode61 FTS5 table for the sqlite3 shell.
 # Then 200 queries (a quarter each: one word, two words, a "phrase", a
 # prefix*), each run as a whole process, best of $RUNS (default 3):
@@ -63,7 +63,7 @@ if [ ! -f "$archive" ] || [ ! -f "$plain" ] || [ ! -f "$queries" ]; then
 	"$WARTA" --db "$archive.tmp" stats >/dev/null || exit 1
 	"$gen" load "$archive.tmp" "$base-gen.db" || exit 1
 	t2=$(date +%s)
-	echo "  archived and indexed by warta's triggers: $((t2 - t1)) s" \
+	echo "  archived, then indexed with warta's tokenizer: $((t2 - t1)) s" \
 	     "($((N / ($t2 - $t1 + 1))) entries/s)"
 	"$gen" plain "$plain.tmp" "$base-gen.db" || exit 1
 	t3=$(date +%s)
