@@ -59,13 +59,14 @@ for size in $SIZES; do
 	feeds=${size%x*} entries=${size#*x}
 	dir=$($PYTHON "$here/gen_fetch.py" --feeds "$feeds" --entries "$entries") ||
 		{ echo "gen_fetch.py failed"; exit 1; }
+	# a file per size: the last server, stopping, may still write to its own
 	$PYTHON "$here/../server/server.py" --routes "$dir/routes.case" \
-		--delay $DELAY > "$work/urls" 2> "$work/server.err" &
+		--delay $DELAY > "$work/urls-$size" 2> "$work/server.err" &
 	srvpid=$!
 	i=0
 	# 2,000 routes load slowly on a busy machine: up to a minute
-	while [ ! -s "$work/urls" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-	base=$(head -n 1 "$work/urls")
+	while [ ! -s "$work/urls-$size" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	base=$(head -n 1 "$work/urls-$size")
 	[ -n "$base" ] || { echo "the server did not start"; cat "$work/server.err"; exit 1; }
 	port=${base##*:}
 	lists=$work/lists-$size
