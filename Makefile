@@ -112,6 +112,10 @@ build/fuzz/obj/%.o: src/%.c | $(DEPSOK)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
+# Kept, not removed as intermediates: make's "rm build/fuzz/obj/…" line
+# would otherwise come after .ci/run's "N passed, N failed", its last line.
+.SECONDARY: $(FOBJ)
+
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/xss_oracle.h $(FOBJ)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FOBJ) $(PKG_LIBS)
 
