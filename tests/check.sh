@@ -56,7 +56,7 @@ phase "clang -Wall -Wextra -Werror" warnings clang
 # under valgrind's memcheck on the plain binary, instead of the plain and
 # ASan runs (valgrind finds what they do, 20-50 times slower). A memory
 # error or a definite leak fails the test (exit 97, or a report in the
-# case's sanitizer folder: tests/valgrind/warta); timeouts are scaled,
+# case's sanitizer folder: tests/valgrind/valgrind-warta); timeouts are scaled,
 # and the timing-bound (nosanitizer) cases skipped as under ASan.
 if [ "${VALGRIND:-0}" = 1 ]; then
 	if ! command -v valgrind >/dev/null 2>&1; then
@@ -66,7 +66,7 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --error-exitcode=97 --suppressions=tests/valgrind/warta.supp"
 	phase "unit tests (valgrind)" $vg ./build/unit-tests
 	phase "cases (valgrind)" env WARTA_REAL="$(pwd)/warta" \
-		$PYTHON tests/harness.py --warta tests/valgrind/warta --sanitizer \
+		$PYTHON tests/harness.py --warta tests/valgrind/valgrind-warta --sanitizer \
 		--timeout-scale 25 -j 2
 	echo "$total_pass passed, $total_fail failed"
 	[ "$total_fail" = 0 ]
