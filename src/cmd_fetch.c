@@ -748,6 +748,35 @@ static void say_waiting(long pid)
 		warnmsg("another fetch is running: waiting for it");
 }
 
+/* The fetch lock (waited for when wait; waiting is news on a terminal or
+ * with -v, not a line for cron), then the archive. NULL with *status the
+ * exit code when either cannot be had; else *lock is to be released. */
+static struct archive *lock_and_open(int wait, int flags, int *lock,
+                                     int *status)
+{
+	long holder = 0;
+	int tell = (flags & FETCH_VERBOSE) ||
+	           (!(flags & FETCH_QUIET) && isatty(2));
+	*lock = lock_take(db_path(), wait, &holder,
+	                  wait && tell ? say_waiting : NULL);
+	if (*lock == -2) {
+		if (holder)
+			warnmsg("another fetch is running (pid %ld); --wait "
+			        "waits for it", holder);
+		else
+			warnmsg("another fetch is running; --wait waits for it");
+		*status = EXIT_LOCKED;
+		return NULL;
+	}
+	*status = EXIT_FAIL;
+	if (*lock < 0)
+		return NULL;
+	struct archive *a = archive_open(db_path());
+	if (!a)
+		lock_release(*lock);
+	return a;
+}
+
 static int summary_line(FILE *fp, const struct fetch_tally *t)
 {
 	return fprintf(fp, "%d feed%s: %d fetched, %d not modified, %d "
@@ -794,29 +823,12 @@ int cmd_fetch(int argc, char **argv)
 	}
 	/* The lock comes before the list of due feeds is read: two runs
 	 * must never both decide the same feed is theirs. */
-	long holder = 0;
-	/* waiting is news on a terminal or with -v, not a line for cron */
-	int tell = (flags & FETCH_VERBOSE) ||
-	           (!(flags & FETCH_QUIET) && isatty(2));
-	int lock = lock_take(db_path(), wait, &holder,
-	                     wait && tell ? say_waiting : NULL);
-	if (lock == -2) {
-		if (holder)
-			warnmsg("another fetch is running (pid %ld); --wait "
-			        "waits for it", holder);
-		else
-			warnmsg("another fetch is running; --wait waits for it");
-		return EXIT_LOCKED;
-	}
-	if (lock < 0)
-		return EXIT_FAIL;
-	struct archive *a = archive_open(db_path());
-	if (!a) {
-		lock_release(lock);
-		return EXIT_FAIL;
-	}
+	int lock, status;
+	struct archive *a = lock_and_open(wait, flags, &lock, &status);
+	if (!a)
+		return status;
 	struct pending p = {0};
-	int status = EXIT_DONE;
+	status = EXIT_DONE;
 	if (optind < argc) {
 		/* named feeds are fetched now, whatever their schedule */
 		for (int i = optind; i < argc; i++) {
@@ -946,21 +958,13 @@ int cmd_backfill(int argc, char **argv)
 	if (optind != argc - 1)
 		return usage_error("backfill", optind >= argc ? "which feed?"
 		                               : "one feed at a time");
-	long holder = 0;
-	int tell = (flags & FETCH_VERBOSE) ||
-	           (!(flags & FETCH_QUIET) && isatty(2));
-	int lock = lock_take(db_path(), 1, &holder,
-	                     tell ? say_waiting : NULL);
-	if (lock < 0)
-		return EXIT_FAIL;
-	struct archive *a = archive_open(db_path());
-	if (!a) {
-		lock_release(lock);
-		return EXIT_FAIL;
-	}
+	int lock, status;
+	struct archive *a = lock_and_open(1, flags, &lock, &status);
+	if (!a)
+		return status;
 	struct arc_feed f = {0};
 	int rc = feed_arg_find(a, argv[optind], &f);
-	int status = EXIT_DONE;
+	status = EXIT_DONE;
 	if (rc <= 0 || f.removed) {
 		if (rc >= 0)
 			warnmsg("backfill: no feed '%s' (see 'warta feeds')",
