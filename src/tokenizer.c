@@ -6,6 +6,7 @@
  * whole, and decides which extra forms to emit. The one-token delay
  * (struct call.pend) is what lets a token be glued to the next.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,21 @@ static const char *const protected_words[] = {
 #define MAX_STEM 64
 #define MAX_TOKEN 256
 
+/* Stems already worked out, by word: a direct-mapped cache, since news
+ * text repeats a small vocabulary and Snowball (with the protected-list
+ * lookup before it) is most of a document's tokenizing time. A slot holds
+ * one word and its stem; a new word takes the slot of its hash. */
+#define STEM_CACHE 4096
+struct stem_slot {
+	unsigned char wn, sn;        /* lengths; wn 0: empty */
+	char w[MAX_STEM], s[MAX_STEM];
+};
+
 struct wtok {
 	fts5_tokenizer u61;
 	Fts5Tokenizer *u61tok;
 	struct sb_stemmer *stemmer;
+	struct stem_slot *cache;     /* STEM_CACHE slots, or NULL */
 };
 
 enum mode { M_DOC, M_QUERY, M_SURFACE };
@@ -114,6 +126,31 @@ static size_t stem_into(struct sb_stemmer *st, const char *w, size_t n,
 	if (sn >= outsz)
 		sn = outsz - 1;
 	memcpy(out, s, sn);
+	out[sn] = 0;
+	return sn;
+}
+
+/* stem_into through the tokenizer's cache: the same answer, once per
+ * word. */
+static size_t stem_cached(struct wtok *t, const char *w, size_t n,
+                          char *out, size_t outsz)
+{
+	if (!t->cache || n == 0 || n > MAX_STEM)
+		return stem_into(t->stemmer, w, n, out, outsz);
+	uint32_t h = 2166136261u;  /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	struct stem_slot *sl = &t->cache[h & (STEM_CACHE - 1)];
+	if (sl->wn != n || memcmp(sl->w, w, n) != 0) {
+		char st[MAX_STEM + 1];
+		size_t sn = stem_into(t->stemmer, w, n, st, sizeof st);
+		sl->wn = (unsigned char)n;
+		memcpy(sl->w, w, n);
+		sl->sn = (unsigned char)sn;
+		memcpy(sl->s, st, sn);
+	}
+	size_t sn = sl->sn < outsz ? sl->sn : outsz - 1;
+	memcpy(out, sl->s, sn);
 	out[sn] = 0;
 	return sn;
 }
@@ -228,7 +265,7 @@ static int flush(struct call *c)
 		memcpy(st, base, bn + 1);
 		sn = bn;
 	} else {
-		sn = stem_into(c->t->stemmer, base, bn, st, sizeof st);
+		sn = stem_cached(c->t, base, bn, st, sizeof st);
 	}
 
 	if (c->mode == M_DOC) {
@@ -362,6 +399,7 @@ static void wt_delete(Fts5Tokenizer *tk)
 	if (t->u61tok)
 		t->u61.xDelete(t->u61tok);
 	sb_stemmer_delete(t->stemmer);
+	sqlite3_free(t->cache);
 	sqlite3_free(t);
 }
 
@@ -384,6 +422,11 @@ static int wt_create(void *api_ptr, const char **argv, int argc,
 		t->stemmer = sb_stemmer_new("indonesian", "UTF_8");
 		if (!t->stemmer)
 			rc = SQLITE_NOMEM;
+	}
+	if (rc == SQLITE_OK) {  /* without it, only slower */
+		t->cache = sqlite3_malloc(STEM_CACHE * (int)sizeof *t->cache);
+		if (t->cache)
+			memset(t->cache, 0, STEM_CACHE * sizeof *t->cache);
 	}
 	if (rc != SQLITE_OK) {
 		wt_delete((Fts5Tokenizer *)t);
