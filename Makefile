@@ -17,8 +17,10 @@ OPT      ?= -O2 -g
 WARN      = -Wall -Wextra
 # pkg-config may not exist until deps.sh has run, so these are expanded
 # late, when a recipe needs them (recursive '=' on purpose).
+# libcurl is not linked: src/curlload.c loads it when a command first
+# uses it (its thirty libraries were most of every command's start-up).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lstemmer
+PKG_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) -lstemmer -ldl
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
