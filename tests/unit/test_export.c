@@ -252,6 +252,52 @@ TEST(export_repairs_strings_for_xml)
 	free(j);
 }
 
+/* The bytes the XML writers put out, pinned: export.c writes XML itself
+ * and must keep what libxml2's xmlTextWriter wrote (these are its bytes). */
+TEST(export_xml_escaping_is_pinned)
+{
+	char *tags[] = {"Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	                "t\tab\nnl\rcr \"q\" 'a' <>&"};
+	struct entry e = {0};
+	e.id = "https://x.example/1";
+	e.link = "https://x.example/b\xc3\xa9rita?a=1&b=2\"";
+	e.title = "T\xc3\xa9tle \"q\" 'a' <b> & \r\n\t end";
+	e.summary = "<p>s ]]> x \xc3\xa9</p>";
+	e.content = "<p>c\r\nline</p>]]>";
+	e.tags = tags;
+	e.ntags = 2;
+	struct entry empty = {.title = "", .summary = ""};
+	struct entry two[2] = {e, empty};
+	char *d = doc(EXPORT_ATOM, NULL, two, 2, NULL);
+	CHECK(well_formed(d));
+	CHECK_CONTAINS(d, "<title type=\"text\">T\xc3\xa9tle &quot;q&quot; 'a' "
+	                  "&lt;b&gt; &amp; &#13;\n\t end</title>");
+	CHECK_CONTAINS(d, "<link rel=\"alternate\" type=\"text/html\" "
+	                  "href=\"https://x.example/b&#xE9;rita?a=1&amp;b=2"
+	                  "&quot;\"/>");
+	CHECK_CONTAINS(d, "<category term=\"Caf&#xE9; &#x20AC; &#x1F600;\"/>"
+	                  "<category term=\"t&#9;ab&#10;nl&#13;cr &quot;q&quot;"
+	                  " 'a' &lt;&gt;&amp;\"/>");
+	CHECK_CONTAINS(d, "<summary type=\"html\"><![CDATA[<p>s ]]]]><![CDATA"
+	                  "[> x \xc3\xa9</p>]]></summary>");
+	CHECK_CONTAINS(d, "<content type=\"html\">&lt;p&gt;c&#13;\nline&lt;/p"
+	                  "&gt;]]&gt;</content></entry>\n<entry><id>");
+	CHECK_CONTAINS(d, "<title type=\"text\"/>");
+	CHECK_CONTAINS(d, "<content type=\"html\"/></entry>\n</feed>\n");
+	CHECK_STR(d + strlen(d) - 17, "</entry>\n</feed>\n");
+	CHECK(!strncmp(d, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed "
+	                  "xmlns=\"http://www.w3.org/2005/Atom\"><id>", 79));
+	free(d);
+	d = doc(EXPORT_RSS, NULL, &e, 1, NULL);
+	CHECK(well_formed(d));
+	CHECK_CONTAINS(d, "<link>https://x.example/b\xc3\xa9rita?a=1&amp;b=2"
+	                  "&quot;</link>");
+	CHECK_CONTAINS(d, "<category>t\tab\nnl&#13;cr &quot;q&quot; 'a' &lt;"
+	                  "&gt;&amp;</category>");
+	CHECK_STR(d + strlen(d) - 25, "</item>\n</channel></rss>\n");
+	free(d);
+}
+
 /* The first element with this local name, depth first. */
 static xmlNodePtr find_el(xmlNodePtr n, const char *name)
 {
