@@ -271,6 +271,8 @@ struct arc_filter {
 	long limit;               /* 0: no limit */
 	int each_source;          /* 1: every entry; 0: one row per story */
 	int include_removed;      /* 1: entries of unsubscribed feeds too */
+	int no_text;              /* arc_iter: 1 rows come without text
+	                           * (NULL), which export does not need */
 };
 
 /* Entries newest first (date, then id, descending), streaming. With

@@ -333,7 +333,7 @@ static int64_t row_newest(const struct arc_row *r)
 static int export_entries(struct archive *a, const struct opts *o)
 {
 	struct arc_filter f = {.tag = o->tag, .since = o->since,
-	                       .limit = o->limit};
+	                       .limit = o->limit, .no_text = 1};
 	struct arc_feed feed = {0};
 	struct buf title = {0};
 	if (o->feed) {
