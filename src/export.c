@@ -20,6 +20,14 @@
 #define NS_DC "http://purl.org/dc/elements/1.1/"
 #define JSONFEED_VERSION "https://jsonfeed.org/version/1.1"
 
+/* The date part of the last date written in a format: entries come
+ * newest first, so most dates fall on the day of the one before. */
+struct day_cache {
+	int64_t day;             /* days since 1970; valid when len */
+	size_t len;              /* of prefix, 0: empty */
+	char prefix[24];         /* "2025-12-02T", "Tue, 02 Dec 2025 " */
+};
+
 struct exporter {
 	enum export_format fmt;
 	FILE *fp;
@@ -37,6 +45,7 @@ struct exporter {
 	struct buf clean;        /* the last string repaired by xs() */
 	struct buf tmp;          /* strings put together before xs() */
 	int64_t updated;         /* the head's date, the last fallback */
+	struct day_cache d3339, d822; /* see dates() */
 };
 
 int export_format_parse(const char *name, enum export_format *out)
@@ -214,7 +223,7 @@ static int is_email(const char *s)
 }
 
 /* xsd:dateTime has no year 0, RFC 3339 no year before 1: clamp there. */
-static char *rfc3339(int64_t t, char out[32])
+static char *rfc3339_slow(int64_t t, char out[32])
 {
 	if (t < -62135596800LL) /* 0001-01-01T00:00:00Z */
 		t = -62135596800LL;
@@ -223,7 +232,7 @@ static char *rfc3339(int64_t t, char out[32])
 
 /* "Tue, 02 Dec 2025 02:30:00 +0000", from the RFC 3339 form so both
  * share one calendar and one clamping. */
-static char *rfc822(int64_t t, char out[40])
+static char *rfc822_slow(int64_t t, char out[40])
 {
 	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
 	                                 "Thu", "Fri", "Sat"};
@@ -232,7 +241,7 @@ static char *rfc822(int64_t t, char out[40])
 	                                  "Sep", "Oct", "Nov", "Dec"};
 	char d[32];
 	unsigned y, m, dd, hh, mm, ss;
-	rfc3339(t, d);
+	rfc3339_slow(t, d);
 	if (sscanf(d, "%4u-%2u-%2uT%2u:%2u:%2uZ", &y, &m, &dd, &hh, &mm,
 	           &ss) != 6 || m < 1 || m > 12)
 		y = 1970, m = 1, dd = 1, hh = mm = ss = 0;
@@ -241,6 +250,72 @@ static char *rfc822(int64_t t, char out[40])
 	snprintf(out, 40, "%s, %02u %s %04u %02u:%02u:%02u +0000", wd[w], dd,
 	         mon[m - 1], y, hh, mm, ss);
 	return out;
+}
+
+/* Dates were an eighth of an export's instructions (two snprintf and a
+ * sscanf per date). Only the time of day changes between dates of one
+ * day: the day's part is kept from the slow form, and the time written
+ * by hand. A day is cached only once its slow form reads back exactly
+ * as the fast one would write it (so clamped and odd dates always take
+ * the slow way), which keeps every date the same as before. */
+static size_t time_of_day(int64_t t, int64_t day, char *out)
+{
+	unsigned s = (unsigned)(t - day * 86400);
+	out[0] = (char)('0' + s / 36000);
+	out[1] = (char)('0' + s / 3600 % 10);
+	out[2] = ':';
+	out[3] = (char)('0' + s / 600 % 6);
+	out[4] = (char)('0' + s / 60 % 10);
+	out[5] = ':';
+	out[6] = (char)('0' + s % 60 / 10);
+	out[7] = (char)('0' + s % 10);
+	return 8;
+}
+
+static char *dates(struct day_cache *c, int is822, int64_t t, char *out,
+                   size_t size)
+{
+	static const char tail822[] = " +0000", tail3339[] = "Z";
+	const char *tail = is822 ? tail822 : tail3339;
+	size_t tlen = is822 ? sizeof tail822 - 1 : sizeof tail3339 - 1;
+	/* within years 1 … 9999, where nothing is clamped */
+	int ok = t >= -62135596800LL && t <= 253402300799LL;
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	if (ok && c->len && c->day == day) {
+		memcpy(out, c->prefix, c->len);
+		size_t n = c->len + time_of_day(t, day, out + c->len);
+		memcpy(out + n, tail, tlen + 1);
+		return out;
+	}
+	if (is822)
+		rfc822_slow(t, out);
+	else
+		rfc3339_slow(t, out);
+	c->len = 0;
+	size_t n = strlen(out);
+	if (!ok || n < 8 + tlen || n - 8 - tlen >= sizeof c->prefix)
+		return out;
+	char fast[48];
+	size_t plen = n - 8 - tlen;
+	memcpy(fast, out, plen);
+	size_t m = plen + time_of_day(t, day, fast + plen);
+	memcpy(fast + m, tail, tlen + 1);
+	if (m + tlen < size && strcmp(fast, out) == 0) {
+		memcpy(c->prefix, out, plen);
+		c->len = plen;
+		c->day = day;
+	}
+	return out;
+}
+
+static char *rfc3339(struct exporter *x, int64_t t, char out[32])
+{
+	return dates(&x->d3339, 0, t, out, 32);
+}
+
+static char *rfc822(struct exporter *x, int64_t t, char out[40])
+{
+	return dates(&x->d822, 1, t, out, 40);
 }
 
 /* 128 bits of FNV-1a (two seeds) as a urn:uuid, for entries with neither
@@ -336,7 +411,9 @@ static const char *person_name(const struct person *p)
  * only) and names are constants: what it writes is always well-formed.
  * test_export.c pins these bytes.
  */
-#define XML_OBUF (64 * 1024)
+/* As big as cmd_export's stdio buffer: a full one then goes to write(2)
+ * from here, without a copy into stdio's. */
+#define XML_OBUF (256 * 1024)
 
 /* The first error is kept, later bytes are dropped, and export_entry
  * tells the caller to stop. */
@@ -577,7 +654,7 @@ static void el_html(struct exporter *x, const char *name, const char *type,
 static void el_date(struct exporter *x, const char *name, int64_t t)
 {
 	char d[40];
-	el(x, name, x->fmt == EXPORT_RSS ? rfc822(t, d) : rfc3339(t, d));
+	el(x, name, x->fmt == EXPORT_RSS ? rfc822(x, t, d) : rfc3339(x, t, d));
 }
 
 static void atom_link(struct exporter *x, const char *rel, const char *type,
@@ -864,7 +941,7 @@ static void json_source(struct exporter *x, const struct export_source *s)
 	jstr(x, "url", s->url);
 	jstr(x, "link", s->link);
 	if (s->updated)
-		jw_kstr(w, "updated", rfc3339(s->updated, d));
+		jw_kstr(w, "updated", rfc3339(x, s->updated, d));
 	jw_end(w);
 }
 
@@ -891,10 +968,10 @@ static void json_item(struct exporter *x, const struct entry *e,
 	}
 	if (e->published.ok || d->undated)
 		jw_kstr(w, "date_published",
-		        rfc3339(e->published.ok ? e->published.t : d->date,
+		        rfc3339(x, e->published.ok ? e->published.t : d->date,
 		                date));
 	if (e->updated.ok)
-		jw_kstr(w, "date_modified", rfc3339(e->updated.t, date));
+		jw_kstr(w, "date_modified", rfc3339(x, e->updated.t, date));
 	const char *email = NULL;
 	size_t named = 0;
 	for (size_t i = 0; i < e->nauthors; i++) {
