@@ -42,6 +42,7 @@ struct exporter {
 	int depth;
 	int tag_open;
 	struct jw jw;
+	struct buf jbuf;         /* JSON Feed's pending output */
 	struct buf clean;        /* the last string repaired by xs() */
 	struct buf tmp;          /* strings put together before xs() */
 	int64_t updated;         /* the head's date, the last fallback */
@@ -417,7 +418,7 @@ static const char *person_name(const struct person *p)
 
 /* The first error is kept, later bytes are dropped, and export_entry
  * tells the caller to stop. */
-static void xml_write(struct exporter *x, const char *s, size_t n)
+static void stream_write(struct exporter *x, const char *s, size_t n)
 {
 	if (n && !x->failed && fwrite(s, 1, n, x->fp) != n) {
 		x->failed = 1;
@@ -427,7 +428,7 @@ static void xml_write(struct exporter *x, const char *s, size_t n)
 
 static void xml_flush(struct exporter *x)
 {
-	xml_write(x, x->ob, x->on);
+	stream_write(x, x->ob, x->on);
 	x->on = 0;
 }
 
@@ -436,7 +437,7 @@ static void put(struct exporter *x, const char *s, size_t n)
 	if (n > XML_OBUF - x->on) {
 		xml_flush(x);
 		if (n > XML_OBUF) {
-			xml_write(x, s, n);
+			stream_write(x, s, n);
 			return;
 		}
 	}
@@ -905,7 +906,10 @@ static void json_begin(struct exporter *x, const struct export_head *h)
 {
 	struct jw *w = &x->jw;
 	char lang[64];
-	jw_init_file(w, x->fp, 1);
+	/* Into a buffer, written out every XML_OBUF bytes: json.c writes
+	 * each token apart, and an fwrite per token was a quarter of a JSON
+	 * Feed export's instructions. */
+	jw_init_buf(w, &x->jbuf, 1);
 	jw_obj(w);
 	jw_kstr(w, "version", JSONFEED_VERSION);
 	jstr(x, "title", h && h->title ? h->title : "warta");
@@ -929,6 +933,14 @@ static void json_begin(struct exporter *x, const struct export_head *h)
 	jw_end(w);
 	jw_key(w, "items");
 	jw_arr(w);
+}
+
+static void json_flush(struct exporter *x, size_t at_least)
+{
+	if (x->jbuf.len >= at_least) {
+		stream_write(x, x->jbuf.p, x->jbuf.len);
+		buf_reset(&x->jbuf);
+	}
 }
 
 static void json_source(struct exporter *x, const struct export_source *s)
@@ -1087,8 +1099,10 @@ int export_entry(struct exporter *x, const struct entry *e,
 		atom_entry(x, e, &d);
 	else if (x->fmt == EXPORT_RSS)
 		rss_item(x, e, &d);
-	else
+	else {
 		json_item(x, e, &d, src);
+		json_flush(x, XML_OBUF);
+	}
 	return check_stream(x);
 }
 
@@ -1098,6 +1112,8 @@ int export_end(struct exporter *x)
 		jw_end(&x->jw); /* items */
 		jw_end(&x->jw); /* the feed */
 		jw_done(&x->jw);
+		json_flush(x, 1);
+		buf_free(&x->jbuf);
 	} else {
 		raw(x, "\n");
 		while (x->depth)
