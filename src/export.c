@@ -545,9 +545,10 @@ static void start(struct exporter *x, const char *name)
 	close_tag(x);
 	PUTS(x, "<");
 	put(x, name, strlen(name));
-	if (x->depth < (int)(sizeof x->open / sizeof *x->open))
-		x->open[x->depth] = name;
-	x->depth++;
+	/* The formats nest four deep; deeper is a bug in this file. */
+	if (x->depth == (int)(sizeof x->open / sizeof *x->open))
+		abort();
+	x->open[x->depth++] = name;
 	x->tag_open = 1;
 }
 
