@@ -49,7 +49,8 @@
  * entries.story_id (migration 2); the full-text index search, its view
  * search_content and table search_feeds (migration 3, search.h), the
  * index search_entry_keys and a rebuild (migration 4, search.h); new
- * entries indexed by ingest, not a trigger (migration 5, search.h).
+ * entries indexed by ingest, not a trigger (migration 5, search.h);
+ * FTS5's automerge set to 8 (migration 6, search.h).
  * README.md ("Archive") lists the columns.
  *
  * Adding a migration: append one entry to the migrations[] table in
@@ -69,7 +70,7 @@
 
 #include "feed.h"
 
-#define ARCHIVE_SCHEMA 5
+#define ARCHIVE_SCHEMA 6
 #define ARC_STORY_MIN_TEXT 80
 
 struct archive;

@@ -1,8 +1,8 @@
 /*
  * search.h — full-text search of the archive.
  *
- * The index. search_schema, search_schema_v4 and search_schema_v5 are
- * the archive's migrations 3 to 5 (archive.c lists them): an FTS5 table
+ * The index. search_schema and search_schema_v4 to search_schema_v6 are
+ * the archive's migrations 3 to 6 (archive.c lists them): an FTS5 table
  * `search` (title, body = entries.text, author, category, feed = the
  * feed's name) with the "warta" tokenizer, external content (the view
  * search_content over entries, so no text is stored twice), kept in step
@@ -61,6 +61,8 @@ extern const char *const search_fields[];
 extern const char search_schema[];
 extern const char search_schema_v4[];
 extern const char search_schema_v5[];
+/* Migration 6: FTS5's automerge at 8 (fewer merges during a fetch). */
+extern const char search_schema_v6[];
 /* Indexes one new entry: ?1 its id, ?2 title, ?3 text (entries.text),
  * ?4 authors and ?5 categories as entries stores them, ?6 its feed_id.
  * A statement of its own, not an AFTER INSERT trigger: a trigger makes

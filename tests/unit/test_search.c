@@ -572,6 +572,48 @@ TEST(search_archive_index_built_for_an_older_archive)
 	archive_close(a);
 }
 
+/* FTS5's automerge, as migration 6 leaves it, on a new archive and on
+ * one made at schema 5. */
+static int automerge(struct archive *a)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(archive_db(a), "SELECT v FROM search_config "
+	                       "WHERE k = 'automerge'", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+TEST(search_archive_merges_eight_segments_at_a_time)
+{
+	char *path = xasprintf("%s/am.db", t_tmpdir());
+	struct archive *a = archive_open_version(path, 5);
+	CHECK(a != NULL);
+	CHECK_INT(automerge(a), -1);  /* FTS5's default, not stored */
+	int64_t f = feed_add(a, "https://mc.example.go.id/feed/", NULL);
+	struct entry e;
+	mk_entry(&e, "a", "Pemberdayaan UMKM", "Teks lama.", 1764600000);
+	CHECK(put(a, f, &e, 1, NULL) == 0);
+	archive_close(a);
+	a = archive_open(path);
+	CHECK(a != NULL);
+	CHECK_INT(automerge(a), 8);
+	CHECK_STR(ask(a, "berdaya", NULL), "1");
+	CHECK_STR(fts_check(a), "ok");
+	archive_close(a);
+	char *fresh = xasprintf("%s/am2.db", t_tmpdir());
+	a = archive_open(fresh);
+	CHECK(a != NULL);
+	CHECK_INT(automerge(a), 8);
+	archive_close(a);
+	free(fresh);
+	free(path);
+}
+
 TEST(search_archive_pages_past_a_story_told_many_times)
 {
 	char *path = xasprintf("%s/p.db", t_tmpdir());
