@@ -715,6 +715,21 @@ struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
 	}
 }
 
+void fetcher_pump(struct fetcher *f)
+{
+	int running;
+	if (f && f->busy)
+		curl_multi_perform(f->multi, &running);
+}
+
+void fetcher_take(struct fetcher *f, struct fetch_res *r,
+                  struct fetch_res *out)
+{
+	*out = *r;
+	memset(r, 0, sizeof *r);  /* the strings, buffer and file move */
+	fetcher_done(f, r);
+}
+
 void fetcher_done(struct fetcher *f, struct fetch_res *r)
 {
 	for (int i = 0; i < f->jobs; i++) {

@@ -127,8 +127,20 @@ int fetcher_start(struct fetcher *f, const struct fetch_req *req);
 /* Wait up to timeout_ms (-1: as long as it takes) for a transfer to
  * finish; NULL when none did in that time or none is in flight. */
 struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms);
+/* Let the transfers in flight move on, without waiting: what has
+ * arrived is read, what can be sent is sent. For a caller busy between
+ * two fetcher_next() calls (ingesting a feed), so that the other servers
+ * are not kept waiting while it works; a transfer that ends meanwhile
+ * is handed out by the next fetcher_next(). Cheap (no poll, no sleep):
+ * call it every few milliseconds of work. */
+void fetcher_pump(struct fetcher *f);
 /* Done with a result: its slot takes the next transfer. */
 void fetcher_done(struct fetcher *f, struct fetch_res *r);
+/* The same, keeping the result: it moves into *out (the caller clears
+ * it with fetch_res_clear), and the slot is free at once, so the next
+ * transfer can start while the caller works on this one. */
+void fetcher_take(struct fetcher *f, struct fetch_res *r,
+                  struct fetch_res *out);
 /* Body bytes received so far by every transfer (for a progress bar). */
 int64_t fetcher_bytes(const struct fetcher *f);
 

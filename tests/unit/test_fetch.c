@@ -369,6 +369,55 @@ TEST(fetcher_runs_jobs_at_once_and_reuses_its_slots)
 	fetch_cleanup();
 }
 
+/* What fetch does while it archives a feed: the result is taken out of
+ * its slot (the slot is free at once), and fetcher_pump() keeps the
+ * other transfers going with no fetcher_next() at all. */
+TEST(fetcher_take_frees_the_slot_and_pump_moves_transfers_on)
+{
+	struct srv s;
+	CHECK(srv_start(&s) == 0);
+	CHECK(fetch_init() == 0);
+	struct fetcher *f = fetcher_new(1, NULL);
+	CHECK(f != NULL);
+	char *a = xasprintf("http://127.0.0.1:%d/slowA", s.port);
+	char *b = xasprintf("http://127.0.0.1:%d/slowB", s.port);
+	struct fetch_req ra = {.url = a}, rb = {.url = b};
+	CHECK_INT(fetcher_start(f, &ra), 0);
+	struct fetch_res *r = fetcher_next(f, -1);
+	CHECK(r != NULL);
+	struct fetch_res mine;
+	fetcher_take(f, r, &mine);
+	CHECK_INT(fetcher_busy(f), 0);
+	/* the slot takes the next transfer while the first is kept */
+	CHECK_INT(fetcher_start(f, &rb), 0);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 1500) {   /* "archiving" (the server: 300 ms) */
+		struct timespec nap = {0, 10 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+		fetcher_pump(f);
+	}
+	/* done already: handed out without waiting */
+	r = fetcher_next(f, 0);
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_STR(r->url, b);
+		CHECK_INT(r->status, 200);
+		fetcher_done(f, r);
+	}
+	CHECK_STR(mine.url, a);
+	CHECK_INT(mine.status, 200);
+	CHECK_INT((long)mine.mem.len, 4);
+	CHECK(memcmp(mine.mem.p, "slow", 4) == 0);
+	fetch_res_clear(&mine);
+	fetcher_pump(f);   /* nothing in flight: a no-op */
+	fetcher_free(f);
+	srv_stop(&s);
+	free(a);
+	free(b);
+	fetch_cleanup();
+}
+
 TEST(fetch_reads_local_files)
 {
 	CHECK(fetch_init() == 0);
