@@ -346,24 +346,33 @@ TEST(tokenizer_stem_cache_gives_snowball_s_stems)
 		}
 	const char *rows[] = {"x", text.p, NULL};
 	sqlite3 *db = fts(rows);
+	/* each position holds the word and its marked stem (one scan of
+	 * the vocabulary, in position order: a self-join would be
+	 * quadratic) */
 	sqlite3_stmt *st;
-	sqlite3_prepare_v2(db, "SELECT a.term, b.term FROM v a JOIN v b "
-	                   "ON a.doc = b.doc AND a.col = b.col AND "
-	                   "a.offset = b.offset WHERE a.doc = 1 AND "
-	                   "a.col = 'body' AND substr(a.term, 1, 1) <> ?1 "
-	                   "AND substr(b.term, 1, 1) = ?1", -1, &st, NULL);
-	char mark[2] = {TOKENIZER_STEM_MARK, 0};
-	sqlite3_bind_text(st, 1, mark, 1, SQLITE_STATIC);
-	int n = 0, wrong = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *w = (const char *)sqlite3_column_text(st, 0);
-		const char *s = (const char *)sqlite3_column_text(st, 1) + 1;
-		char want[80];
-		tokenizer_stem(w, strlen(w), want, sizeof want);
-		if (strcmp(s, want) != 0 && wrong++ < 3)
-			t_fail(__FILE__, __LINE__, "%s: indexed stem %s, "
-			       "Snowball's %s", w, s, want);
-		n++;
+	sqlite3_prepare_v2(db, "SELECT term, offset FROM v WHERE doc = 1 AND "
+	                   "col = 'body' ORDER BY offset", -1, &st, NULL);
+	char word[80] = "", stem[80] = "";
+	int at = -1, n = 0, wrong = 0;
+	for (int rc = sqlite3_step(st);; rc = sqlite3_step(st)) {
+		int off = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : -2;
+		if (off != at && at >= 0) {  /* a position complete */
+			char want[80];
+			tokenizer_stem(word, strlen(word), want, sizeof want);
+			if (strcmp(stem, want) != 0 && wrong++ < 3)
+				t_fail(__FILE__, __LINE__, "%s: indexed stem "
+				       "%s, Snowball's %s", word, stem, want);
+			n++;
+			word[0] = stem[0] = 0;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		at = off;
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t[0] == TOKENIZER_STEM_MARK)
+			snprintf(stem, sizeof stem, "%s", t + 1);
+		else
+			snprintf(word, sizeof word, "%s", t);
 	}
 	sqlite3_finalize(st);
 	CHECK_INT(n, 2 * WORDS);
