@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/entities.h>
+#include <libxml/tree.h>
 #include <libxml/uri.h>
 
 #include "date.h"
@@ -41,6 +43,7 @@ struct exporter {
 	const char *open[16];
 	int depth;
 	int tag_open;
+	xmlBufferPtr abuf;       /* for libxml2's attribute escaper */
 	struct jw jw;
 	struct buf jbuf;         /* JSON Feed's pending output */
 	struct buf clean;        /* the last string repaired by xs() */
@@ -395,22 +398,19 @@ static const char *person_name(const struct person *p)
 /* ---- the XML side ---- */
 
 /*
- * The XML is written here, not through xmlTextWriter: the writer made
+ * The tags are written here, not through xmlTextWriter: the writer made
  * ~160 calls into its output buffer per entry (each '<', name, '="', '>'
  * apart, an element stack entry malloc'd and its name strdup'd), more
- * than half of the CPU an Atom export took. What it wrote is kept byte
- * for byte, so documents are the same as before:
- *   - text escapes < > & " as entities and CR as &#13; (libxml2's
- *     xmlEncodeSpecialChars);
- *   - attribute values escape < > & " and TAB, LF, CR as &#9; &#10;
- *     &#13;, and write every non-ASCII character as &#xHEX; (uppercase,
- *     no leading zeros), as xmlTextWriter does without a document
- *     encoding (libxml2's xmlBufAttrSerializeTxtContent);
- *   - an element with no content is closed as <name/>; the document
- *     ends with the open elements closed and a newline.
+ * than half of the CPU an Atom export took. The escaping is still
+ * libxml2's, by the functions xmlTextWriter itself calls
+ * (xmlEncodeSpecialChars for text, xmlAttrSerializeTxtContent for
+ * attribute values: &#xHEX; for non-ASCII, as without a document
+ * encoding), and the rest is what the writer wrote: <name/> for an
+ * element with no content, the open elements closed and a newline at the
+ * end. The documents are byte for byte what xmlTextWriter made (the
+ * benchmark's 100,000 entries; test_export.c pins the edge cases).
  * Strings reach it repaired by xs() (valid UTF-8, XML 1.0 characters
  * only) and names are constants: what it writes is always well-formed.
- * test_export.c pins these bytes.
  */
 /* As big as cmd_export's stdio buffer: a full one then goes to write(2)
  * from here, without a copy into stdio's. */
@@ -456,88 +456,56 @@ static void close_tag(struct exporter *x)
 	}
 }
 
-/* What a byte is to the escapers: 0 as it is, 1 an entity in text and
- * attributes, 2 a reference in attributes only (TAB, LF), 3 non-ASCII
- * (a reference in attributes only), 4 the end. */
-static const unsigned char esc_ascii[128] = {
-	[0] = 4, ['\t'] = 2, ['\n'] = 2, ['\r'] = 1, ['"'] = 1, ['&'] = 1,
-	['<'] = 1, ['>'] = 1,
-};
-
-static unsigned esc_class(unsigned char c)
+/* libxml2 could not allocate: the export fails as a failed write does. */
+static void nomem(struct exporter *x)
 {
-	return c >= 0x80 ? 3 : esc_ascii[c];
-}
-
-static void put_entity(struct exporter *x, unsigned char c)
-{
-	switch (c) {
-	case '<': PUTS(x, "&lt;"); break;
-	case '>': PUTS(x, "&gt;"); break;
-	case '&': PUTS(x, "&amp;"); break;
-	case '"': PUTS(x, "&quot;"); break;
-	case '\r': PUTS(x, "&#13;"); break;
-	case '\n': PUTS(x, "&#10;"); break;
-	case '\t': PUTS(x, "&#9;"); break;
+	if (!x->failed) {
+		x->failed = 1;
+		x->err = ENOMEM;
 	}
 }
 
-static void put_hexref(struct exporter *x, unsigned long v)
-{
-	char b[16];
-	int n = snprintf(b, sizeof b, "&#x%lX;", v);
-	put(x, b, (size_t)n);
-}
-
-/* The non-ASCII character at p as a reference, decoded as libxml2 does
- * (xs() has made it valid UTF-8); the bytes it took. */
-static size_t put_charref(struct exporter *x, const unsigned char *p)
-{
-	unsigned long v;
-	size_t l;
-	if (p[0] >= 0xC0 && p[0] < 0xE0 && p[1]) {
-		v = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
-		l = 2;
-	} else if (p[0] >= 0xE0 && p[0] < 0xF0 && p[1] && p[2]) {
-		v = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
-		l = 3;
-	} else if (p[0] >= 0xF0 && p[0] < 0xF8 && p[1] && p[2] && p[3]) {
-		v = (unsigned long)(p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 |
-		    (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
-		l = 4;
-	} else {
-		v = 0, l = 1;
-	}
-	if (!((v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) ||
-	      (v >= 0x10000 && v <= 0x10FFFF))) {
-		put_hexref(x, p[0]);
-		return 1;
-	}
-	put_hexref(x, v);
-	return l;
-}
-
-/* s escaped as text (in_attr 0) or as an attribute value (1). */
+/* s escaped as text (in_attr 0) or as an attribute value (1), by
+ * libxml2's own escapers, the ones xmlTextWriter calls: the library
+ * decides what becomes an entity or a character reference, this file
+ * only where the tags go. A string with nothing to escape (most of them:
+ * names, dates, URLs) is written as it is. */
 static void put_escaped(struct exporter *x, const char *s, int in_attr)
 {
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-	for (;;) {
-		unsigned k;
-		if (in_attr)
-			while (!(k = esc_class(*p)))
-				p++;
-		else
-			while ((k = esc_class(*p)) != 1 && k != 4)
-				p++;
-		put(x, (const char *)run, (size_t)(p - run));
-		if (k == 4)
-			return;
-		if (k == 3)
-			p += put_charref(x, p);
-		else
-			put_entity(x, *p++);
-		run = p;
+	size_t n = strcspn(s, in_attr ? "<>&\"\t\n\r" : "<>&\"\r");
+	if (!in_attr && !s[n]) {
+		put(x, s, n);
+		return;
 	}
+	if (!in_attr) {
+		xmlChar *e = xmlEncodeSpecialChars(NULL, (const xmlChar *)s);
+		if (!e) {
+			nomem(x);
+			return;
+		}
+		put(x, (const char *)e, strlen((const char *)e));
+		xmlFree(e);
+		return;
+	}
+	/* attributes: non-ASCII goes out as &#xHEX; too (no document
+	 * encoding), so only pure ASCII with nothing to escape is as is */
+	const unsigned char *p = (const unsigned char *)s + n;
+	if (!*p) {
+		for (p = (const unsigned char *)s; *p && *p < 0x80; p++)
+			;
+		if (!*p) {
+			put(x, s, n);
+			return;
+		}
+	}
+	if (!x->abuf && !(x->abuf = xmlBufferCreate())) {
+		nomem(x);
+		return;
+	}
+	xmlBufferEmpty(x->abuf);
+	xmlAttrSerializeTxtContent(x->abuf, NULL, NULL, (const xmlChar *)s);
+	put(x, (const char *)xmlBufferContent(x->abuf),
+	    (size_t)xmlBufferLength(x->abuf));
 }
 
 static void start(struct exporter *x, const char *name)
@@ -1122,6 +1090,8 @@ int export_end(struct exporter *x)
 		raw(x, "\n");
 		xml_flush(x);
 		free(x->ob);
+		if (x->abuf)
+			xmlBufferFree(x->abuf);
 	}
 	if (fflush(x->fp) != 0 && !x->failed) {
 		x->failed = 1;

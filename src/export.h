@@ -17,11 +17,11 @@
  * the caller keeps ownership of every struct and string, which need only
  * live for the duration of the call.
  *
- * Atom and RSS go through a small emitter of export.c's own (one escaping
- * pass a string, into a 256 KiB buffer), which writes the bytes libxml2's
- * xmlTextWriter wrote (a unit test pins them): the writer's per-call
- * overhead was over half an Atom export's CPU. JSON Feed goes through
- * json.h. Every string is repaired on the way out: invalid
+ * Atom and RSS: the tags are written by export.c into a 256 KiB buffer,
+ * the text and attribute values escaped by libxml2's own escapers (those
+ * xmlTextWriter calls), giving the bytes xmlTextWriter gave (a unit test
+ * pins them); the writer's per-call overhead was over half an Atom
+ * export's CPU. JSON Feed goes through json.h. Every string is repaired on the way out: invalid
  * UTF-8 becomes U+FFFD, and so do characters XML 1.0 cannot carry (C0
  * controls other than tab, LF and CR; U+FFFE, U+FFFF), in all three
  * formats, so the three agree.
