@@ -290,15 +290,20 @@ void arc_iter_free(struct arc_iter *it);
  * ARC_ROW_FROM (entries e JOIN feeds f), add your joins and WHERE, then
  * arc_row_read(stmt, first_column, row) fills row (cleared first) and
  * arc_row_sources() its sources. */
-#define ARC_ROW_COLUMNS                                                    \
+#define ARC_ROW_COLUMNS \
+	ARC_ROW_HEAD "e.text, " ARC_ROW_TAIL ARC_ROW_STORY_SIZE
+/* Its parts, for arc_iter_new, which may select NULL for the text and
+ * ask the story's size another way. */
+#define ARC_ROW_HEAD                                                       \
 	"e.id, e.feed_id, e.story_id, coalesce(f.title, f.feed_title, "    \
 	"f.url), f.url, f.site_url, e.key, e.key_kind, e.guid, e.link, "   \
 	"e.title, e.summary, e.content, e.content_is_text, e.comments, "   \
 	"e.language, e.published, e.published_raw, e.updated, "            \
-	"e.updated_raw, e.authors, e.categories, e.enclosures, e.source, " \
-	"e.text, e.date, e.dated_first_seen, e.first_seen, e.changed, "    \
-	"e.revisions, (SELECT count(*) FROM entries x WHERE x.story_id = "  \
-	"e.story_id)"
+	"e.updated_raw, e.authors, e.categories, e.enclosures, e.source, "
+#define ARC_ROW_TAIL                                                       \
+	"e.date, e.dated_first_seen, e.first_seen, e.changed, e.revisions, "
+#define ARC_ROW_STORY_SIZE                                                 \
+	"(SELECT count(*) FROM entries x WHERE x.story_id = e.story_id)"
 #define ARC_ROW_NCOLUMNS 31
 #define ARC_ROW_FROM "entries e JOIN feeds f ON f.id = e.feed_id"
 void arc_row_read(sqlite3_stmt *st, int col, struct arc_row *r);

@@ -672,34 +672,19 @@ static void bind_named(sqlite3_stmt *st, const char *name, int64_t v,
 #define MULTI_STORIES "(SELECT story_id FROM entries WHERE story_id IS NOT " \
 	"NULL GROUP BY story_id HAVING count(*) > 1)"
 
-/* ARC_ROW_COLUMNS as the iterator selects them: the story's size asked
- * only of stories in MULTI_STORIES, and with no_text NULL for the text,
- * which is the last column of the row and so the end of its overflow
- * chain. A pattern that is not there (the list changed) is left as it
- * is: slower, still right. */
+/* ARC_ROW_COLUMNS as the iterator selects them: with no_text NULL for
+ * the text (the end of the row's overflow chain), and the story's size
+ * asked only of stories in MULTI_STORIES when multi. */
 static void iter_columns(struct buf *b, const struct arc_filter *f,
                          int multi)
 {
-	static const char count[] = "(SELECT count(*) FROM entries x WHERE "
-	                            "x.story_id = e.story_id)";
-	static const char text[] = "e.text,";
-	const char *cols = ARC_ROW_COLUMNS;
-	const char *c = multi ? strstr(cols, count) : NULL;
-	const char *t = f->no_text ? strstr(cols, text) : NULL;
-	for (const char *p = cols; *p;) {
-		if (p == t) {
-			buf_puts(b, "NULL,");
-			p += sizeof text - 1;
-		} else if (p == c) {
-			buf_puts(b, "CASE WHEN e.story_id IS NULL THEN 0 WHEN "
-			            "e.story_id IN " MULTI_STORIES " THEN ");
-			buf_puts(b, count);
-			buf_puts(b, " ELSE 1 END");
-			p += sizeof count - 1;
-		} else {
-			buf_putc(b, *p++);
-		}
-	}
+	buf_puts(b, ARC_ROW_HEAD);
+	buf_puts(b, f->no_text ? "NULL, " : "e.text, ");
+	buf_puts(b, ARC_ROW_TAIL);
+	buf_puts(b, multi ? "CASE WHEN e.story_id IS NULL THEN 0 WHEN "
+	                    "e.story_id IN " MULTI_STORIES " THEN "
+	                    ARC_ROW_STORY_SIZE " ELSE 1 END"
+	                  : ARC_ROW_STORY_SIZE);
 }
 
 /* A limit under an eighth of the archive's entries (max(id), one look at
