@@ -35,17 +35,17 @@ struct exporter {
 	FILE *fp;
 	int failed;
 	int err;                 /* errno of the first failed write */
-	/* The XML emitter (see "the XML side"): pending output, the open
-	 * elements (names are string constants, never copied) and whether
-	 * the innermost start tag still waits for its '>'. */
-	char *ob;
-	size_t on;
+	/* Output of either format, written out after an entry once it
+	 * holds OUT_FLUSH bytes (see out_flush). */
+	struct buf out;
+	/* The XML emitter (see "the XML side"): the open elements (names
+	 * are string constants, never copied) and whether the innermost
+	 * start tag still waits for its '>'. */
 	const char *open[16];
 	int depth;
 	int tag_open;
 	xmlBufferPtr abuf;       /* for libxml2's attribute escaper */
 	struct jw jw;
-	struct buf jbuf;         /* JSON Feed's pending output */
 	struct buf clean;        /* the last string repaired by xs() */
 	struct buf tmp;          /* strings put together before xs() */
 	int64_t updated;         /* the head's date, the last fallback */
@@ -412,37 +412,39 @@ static const char *person_name(const struct person *p)
  * Strings reach it repaired by xs() (valid UTF-8, XML 1.0 characters
  * only) and names are constants: what it writes is always well-formed.
  */
-/* As big as cmd_export's stdio buffer: a full one then goes to write(2)
- * from here, without a copy into stdio's. */
-#define XML_OBUF (256 * 1024)
+/* As big as cmd_export's stdio buffer: what goes out then reaches
+ * write(2) without a copy into stdio's. Both formats write many small
+ * pieces (json.c a token at a time), and an fwrite per piece was a
+ * quarter of an export's instructions. */
+#define OUT_FLUSH (256 * 1024)
 
-/* The first error is kept, later bytes are dropped, and export_entry
- * tells the caller to stop. */
-static void stream_write(struct exporter *x, const char *s, size_t n)
+/* The pending output, once it holds at_least bytes. The first error is
+ * kept, later bytes are dropped, and export_entry tells the caller to
+ * stop. */
+static void out_flush(struct exporter *x, size_t at_least)
 {
-	if (n && !x->failed && fwrite(s, 1, n, x->fp) != n) {
+	if (x->out.len < at_least || !x->out.len)
+		return;
+	if (!x->failed &&
+	    fwrite(x->out.p, 1, x->out.len, x->fp) != x->out.len) {
 		x->failed = 1;
 		x->err = errno ? errno : EIO;
 	}
+	buf_reset(&x->out);
 }
 
-static void xml_flush(struct exporter *x)
-{
-	stream_write(x, x->ob, x->on);
-	x->on = 0;
-}
-
+/* buf_add, with the common case (room left) where the compiler can
+ * inline it: the XML side calls this a hundred times an entry. */
 static void put(struct exporter *x, const char *s, size_t n)
 {
-	if (n > XML_OBUF - x->on) {
-		xml_flush(x);
-		if (n > XML_OBUF) {
-			stream_write(x, s, n);
-			return;
-		}
+	struct buf *b = &x->out;
+	if (b->len + n < b->cap) {  /* room for the bytes and buf's NUL */
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	} else {
+		buf_add(b, s, n);
 	}
-	memcpy(x->ob + x->on, s, n);
-	x->on += n;
 }
 
 #define PUTS(x, lit) put((x), (lit), sizeof(lit) - 1)
@@ -472,12 +474,15 @@ static void nomem(struct exporter *x)
  * names, dates, URLs) is written as it is. */
 static void put_escaped(struct exporter *x, const char *s, int in_attr)
 {
+	/* attributes: non-ASCII becomes &#xHEX; too (no document encoding) */
 	size_t n = strcspn(s, in_attr ? "<>&\"\t\n\r" : "<>&\"\r");
-	if (!in_attr && !s[n]) {
+	int as_is = !s[n];
+	for (const unsigned char *p = (const unsigned char *)s;
+	     as_is && in_attr && *p; p++)
+		as_is = *p < 0x80;
+	if (as_is) {
 		put(x, s, n);
-		return;
-	}
-	if (!in_attr) {
+	} else if (!in_attr) {
 		xmlChar *e = xmlEncodeSpecialChars(NULL, (const xmlChar *)s);
 		if (!e) {
 			nomem(x);
@@ -485,27 +490,17 @@ static void put_escaped(struct exporter *x, const char *s, int in_attr)
 		}
 		put(x, (const char *)e, strlen((const char *)e));
 		xmlFree(e);
-		return;
-	}
-	/* attributes: non-ASCII goes out as &#xHEX; too (no document
-	 * encoding), so only pure ASCII with nothing to escape is as is */
-	const unsigned char *p = (const unsigned char *)s + n;
-	if (!*p) {
-		for (p = (const unsigned char *)s; *p && *p < 0x80; p++)
-			;
-		if (!*p) {
-			put(x, s, n);
+	} else {
+		if (!x->abuf && !(x->abuf = xmlBufferCreate())) {
+			nomem(x);
 			return;
 		}
+		xmlBufferEmpty(x->abuf);
+		xmlAttrSerializeTxtContent(x->abuf, NULL, NULL,
+		                           (const xmlChar *)s);
+		put(x, (const char *)xmlBufferContent(x->abuf),
+		    (size_t)xmlBufferLength(x->abuf));
 	}
-	if (!x->abuf && !(x->abuf = xmlBufferCreate())) {
-		nomem(x);
-		return;
-	}
-	xmlBufferEmpty(x->abuf);
-	xmlAttrSerializeTxtContent(x->abuf, NULL, NULL, (const xmlChar *)s);
-	put(x, (const char *)xmlBufferContent(x->abuf),
-	    (size_t)xmlBufferLength(x->abuf));
 }
 
 static void start(struct exporter *x, const char *name)
@@ -661,7 +656,6 @@ static void atom_person(struct exporter *x, const char *el_name,
 
 static void xml_begin(struct exporter *x, const struct export_head *h)
 {
-	x->ob = xmalloc(XML_OBUF);
 	/* No indentation: each entry gets a line of its own instead, which
 	 * keeps the file easy to read, grep and diff. The bytes are UTF-8
 	 * (xs), and the declaration says so. */
@@ -875,10 +869,7 @@ static void json_begin(struct exporter *x, const struct export_head *h)
 {
 	struct jw *w = &x->jw;
 	char lang[64];
-	/* Into a buffer, written out every XML_OBUF bytes: json.c writes
-	 * each token apart, and an fwrite per token was a quarter of a JSON
-	 * Feed export's instructions. */
-	jw_init_buf(w, &x->jbuf, 1);
+	jw_init_buf(w, &x->out, 1);
 	jw_obj(w);
 	jw_kstr(w, "version", JSONFEED_VERSION);
 	jstr(x, "title", h && h->title ? h->title : "warta");
@@ -902,14 +893,6 @@ static void json_begin(struct exporter *x, const struct export_head *h)
 	jw_end(w);
 	jw_key(w, "items");
 	jw_arr(w);
-}
-
-static void json_flush(struct exporter *x, size_t at_least)
-{
-	if (x->jbuf.len >= at_least) {
-		stream_write(x, x->jbuf.p, x->jbuf.len);
-		buf_reset(&x->jbuf);
-	}
 }
 
 static void json_source(struct exporter *x, const struct export_source *s)
@@ -1068,10 +1051,9 @@ int export_entry(struct exporter *x, const struct entry *e,
 		atom_entry(x, e, &d);
 	else if (x->fmt == EXPORT_RSS)
 		rss_item(x, e, &d);
-	else {
+	else
 		json_item(x, e, &d, src);
-		json_flush(x, XML_OBUF);
-	}
+	out_flush(x, OUT_FLUSH);
 	return check_stream(x);
 }
 
@@ -1081,18 +1063,16 @@ int export_end(struct exporter *x)
 		jw_end(&x->jw); /* items */
 		jw_end(&x->jw); /* the feed */
 		jw_done(&x->jw);
-		json_flush(x, 1);
-		buf_free(&x->jbuf);
 	} else {
 		raw(x, "\n");
 		while (x->depth)
 			end(x);
 		raw(x, "\n");
-		xml_flush(x);
-		free(x->ob);
 		if (x->abuf)
 			xmlBufferFree(x->abuf);
 	}
+	out_flush(x, 1);
+	buf_free(&x->out);
 	if (fflush(x->fp) != 0 && !x->failed) {
 		x->failed = 1;
 		x->err = errno ? errno : EIO;
