@@ -553,27 +553,7 @@ TEST(search_archive_feed_rename_and_purge_keep_the_index_true)
 	archive_close(a);
 }
 
-TEST(search_archive_index_built_for_an_older_archive)
-{
-	char *path = xasprintf("%s/old.db", t_tmpdir());
-	struct archive *a = archive_open_version(path, 2);
-	CHECK(a != NULL);
-	int64_t f = feed_add(a, "https://mc.example.go.id/feed/", NULL);
-	struct entry e;
-	mk_entry(&e, "a", "Pemberdayaan UMKM", "Teks lama.", 1764600000);
-	CHECK(put(a, f, &e, 1, NULL) == 0);
-	archive_close(a);
-	a = archive_open(path);
-	free(path);
-	CHECK(a != NULL);
-	CHECK_INT(archive_schema_version(a), ARCHIVE_SCHEMA);
-	CHECK_STR(ask(a, "berdaya", NULL), "1");
-	CHECK_STR(fts_check(a), "ok");
-	archive_close(a);
-}
-
-/* FTS5's automerge, as migration 6 leaves it, on a new archive and on
- * one made at schema 5. */
+/* FTS5's automerge, as migration 6 leaves it; -1 when not stored. */
 static int automerge(struct archive *a)
 {
 	sqlite3_stmt *st;
@@ -588,18 +568,48 @@ static int automerge(struct archive *a)
 	return v;
 }
 
-TEST(search_archive_merges_eight_segments_at_a_time)
+/* An archive made at schema version with one entry ("Pemberdayaan
+ * UMKM"), then opened by this warta: migrated. *merge_then (when not
+ * NULL) gets its automerge before the upgrade. */
+static struct archive *upgraded(const char *name, int version,
+                                int *merge_then)
 {
-	char *path = xasprintf("%s/am.db", t_tmpdir());
-	struct archive *a = archive_open_version(path, 5);
-	CHECK(a != NULL);
-	CHECK_INT(automerge(a), -1);  /* FTS5's default, not stored */
+	char *path = xasprintf("%s/%s", t_tmpdir(), name);
+	struct archive *a = archive_open_version(path, version);
+	if (!a) {
+		t_fail(__FILE__, __LINE__, "cannot make %s", path);
+		free(path);
+		return NULL;
+	}
+	if (merge_then)
+		*merge_then = automerge(a);
 	int64_t f = feed_add(a, "https://mc.example.go.id/feed/", NULL);
 	struct entry e;
 	mk_entry(&e, "a", "Pemberdayaan UMKM", "Teks lama.", 1764600000);
-	CHECK(put(a, f, &e, 1, NULL) == 0);
+	if (put(a, f, &e, 1, NULL) != 0)
+		t_fail(__FILE__, __LINE__, "cannot archive an entry");
 	archive_close(a);
 	a = archive_open(path);
+	free(path);
+	return a;
+}
+
+TEST(search_archive_index_built_for_an_older_archive)
+{
+	struct archive *a = upgraded("old.db", 2, NULL);
+	CHECK(a != NULL);
+	CHECK_INT(archive_schema_version(a), ARCHIVE_SCHEMA);
+	CHECK_STR(ask(a, "berdaya", NULL), "1");
+	CHECK_STR(fts_check(a), "ok");
+	archive_close(a);
+}
+
+/* on a new archive, and on one made at schema 5 */
+TEST(search_archive_merges_eight_segments_at_a_time)
+{
+	int then = 0;
+	struct archive *a = upgraded("am.db", 5, &then);
+	CHECK_INT(then, -1);  /* FTS5's default, not stored */
 	CHECK(a != NULL);
 	CHECK_INT(automerge(a), 8);
 	CHECK_STR(ask(a, "berdaya", NULL), "1");
@@ -611,7 +621,6 @@ TEST(search_archive_merges_eight_segments_at_a_time)
 	CHECK_INT(automerge(a), 8);
 	archive_close(a);
 	free(fresh);
-	free(path);
 }
 
 TEST(search_archive_pages_past_a_story_told_many_times)
