@@ -20,7 +20,7 @@ WARN      = -Wall -Wextra
 # libcurl is not linked: src/curlload.c loads it when a command first
 # uses it (its thirty libraries were most of every command's start-up).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) -lstemmer -ldl
+PKG_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) -lstemmer -ldl -lm
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined

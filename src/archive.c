@@ -13,6 +13,7 @@
 
 #include "archive_int.h"
 #include "search.h"
+#include "rank.h"
 #include "tokenizer.h"
 
 /* 'wart': marks the file as a warta archive, so warta never migrates
@@ -165,6 +166,7 @@ _Static_assert(NMIGRATIONS == ARCHIVE_SCHEMA, "ARCHIVE_SCHEMA is stale");
  * tokenizer that triggers and migrations use). */
 static int (*const connection_hooks[])(sqlite3 *db) = {
 	tokenizer_register,
+	rank_register,
 	NULL,
 };
 

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "archive.h"
+#include "rank.h"
 #include "search.h"
 #include "tokenizer.h"
 #include "util.h"
@@ -830,9 +831,12 @@ static int idset_add(struct idset *s, int64_t id)
 }
 
 /* The title above author and category, above the body; every entry of a
- * feed matches the feed's name, so that counts least. (ORDER BY rank
- * with this as the table's rank costs half as much again per row.) */
-#define SEARCH_BM25 "bm25(search, 8.0, 1.0, 2.0, 2.0, 0.5)"
+ * feed matches the feed's name, so that counts least. bm25 with these
+ * weights, as rank.h's warta_rank computes it: the IDF sampled over the
+ * entry numbers :lo to :hi, the rows that cannot make the first :keep
+ * not measured. */
+#define SEARCH_BM25 RANK_NAME "(search, :lo, :hi, :keep, 8.0, 1.0, 2.0, 2.0, " \
+	"0.5)"
 
 /* Hits are read a batch at a time: the snippets of a batch come from one
  * pass of FTS5 over the batch's span of entry numbers (a MATCH per hit
@@ -976,37 +980,41 @@ static int prepare(sqlite3 *db, struct buf *sql, const struct search_opts *o,
 
 /* Best first. Ranking costs microseconds a match: past the window only
  * the newest matches are ranked, so that a word found in half the
- * archive still answers at once. The list is of numbers only, a page at
- * a time (SQLite keeps the best LIMIT rows, not all of them). */
+ * archive still answers at once. One pass of FTS5 takes the newest
+ * matches and scores them (a prefix query's terms are merged once); the
+ * list is of numbers only, a page at a time (SQLite keeps the best LIMIT
+ * rows, not all of them). Equal scores: the newer first. */
 static int by_rank(sqlite3 *db, const struct search_opts *o,
                    const char *expr, struct search_iter *it)
 {
 	struct buf sql = {0};
-	int64_t cut = 0;
+	int64_t lo = 0, hi = 0;
 	long window = o->window > 0 ? o->window : SEARCH_RANK_WINDOW;
-	if (filtered(&o->f)) {
-		buf_puts(&sql, "SELECT search.rowid");
-		buf_puts(&sql, from_list(db));
-		filter_sql(&sql, &o->f);
-	} else {
-		buf_puts(&sql, "SELECT rowid FROM search WHERE search MATCH :q");
+	buf_puts(&sql, "SELECT min(id) FROM entries");
+	int rc = one_int(db, &sql, o, expr, 0, &lo);
+	if (rc == 0) {
+		buf_puts(&sql, "SELECT max(id) FROM entries");
+		rc = one_int(db, &sql, o, expr, 0, &hi);
 	}
-	buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT 1 OFFSET :n");
-	int rc = one_int(db, &sql, o, expr, window - 1, &cut);
 	if (rc == 0) {
 		/* the story comes with the row: joins only to filter */
+		buf_puts(&sql, "SELECT id FROM (SELECT search.rowid AS id, "
+		               SEARCH_BM25 " AS score");
 		if (filtered(&o->f)) {
-			buf_puts(&sql, "SELECT search.rowid");
 			buf_puts(&sql, from_list(db));
+			filter_sql(&sql, &o->f);
 		} else {
-			buf_puts(&sql, "SELECT rowid FROM search WHERE search "
-			               "MATCH :q");
+			buf_puts(&sql, " FROM search WHERE search MATCH :q");
 		}
-		if (cut)
-			buf_puts(&sql, " AND search.rowid >= :n");
-		filter_sql(&sql, &o->f);
-		buf_puts(&sql, " ORDER BY " SEARCH_BM25 " LIMIT :lim OFFSET :off");
-		rc = prepare(db, &sql, o, expr, cut, &it->st);
+		buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT :n) ORDER BY "
+		               "score, id DESC LIMIT :lim OFFSET :off");
+		rc = prepare(db, &sql, o, expr, window, &it->st);
+	}
+	if (rc == 0) {
+		sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(
+		                   it->st, ":lo"), lo);
+		sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(
+		                   it->st, ":hi"), hi);
 	}
 	buf_free(&sql);
 	return rc;
@@ -1052,6 +1060,11 @@ static void bind_page(struct search_iter *it)
 	                   it->page > 0 ? it->page : -1);
 	sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(it->st, ":off"),
 	                   it->off);
+	int keep = sqlite3_bind_parameter_index(it->st, ":keep");
+	if (keep && it->page > 0)
+		sqlite3_bind_int64(it->st, keep, it->page + it->off);
+	else if (keep)
+		sqlite3_bind_null(it->st, keep);
 	it->got = 0;
 }
 

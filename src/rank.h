@@ -1,0 +1,45 @@
+/*
+ * rank.h — warta_rank(), FTS5's bm25 at a cost bounded per query.
+ *
+ *   warta_rank(search, lo, hi, keep, w0, w1, ...)
+ *
+ * scores a row as bm25(search, w0, w1, ...) does: the same k1 = 1.2 and
+ * b = 0.75, the same column weights, lower is better. Two things differ.
+ *
+ * The IDF. bm25 counts every row matching each phrase, once per query;
+ * on a million entries a common word's count read its whole doclist and
+ * took two thirds of the query, however few rows were then ranked. Here
+ * the count stops after RANK_SAMPLE matches, and the whole is estimated
+ * from how far into the rowid range [lo, hi] those matches reached
+ * (rowids are entry numbers, in arrival order, so a word's matches are
+ * spread through the range). With fewer matches than that, or when lo
+ * or hi is NULL, the count is exact and the score is bm25's. A query of
+ * one phrase ranks rows in bm25's order whatever the estimate: its IDF
+ * multiplies every row's score alike, so it is not counted at all.
+ *
+ * The rows that cannot win. With keep (1 to RANK_KEEP_MAX; NULL: off),
+ * a row whose score cannot reach the best keep scores seen so far gets
+ * an upper bound of its score instead of the score, and its length (a
+ * lookup of its own) is never read. So ORDER BY warta_rank(...) LIMIT n
+ * OFFSET m, with keep = n + m, gives bm25's first n + m rows in bm25's
+ * order; the rows past them are in no useful order.
+ *
+ * rank_register() adds the function to one connection's FTS5 and returns
+ * an SQLite result code (SQLITE_ERROR without FTS5).
+ */
+#ifndef WARTA_RANK_H
+#define WARTA_RANK_H
+
+#include <sqlite3.h>
+
+#define RANK_NAME "warta_rank"
+#define RANK_SAMPLE 500
+#define RANK_KEEP_MAX 10000
+/* The docsize table of the FTS5 table it mostly ranks (read directly,
+ * checked against FTS5 at a query's first row; other tables work, the
+ * slower way). */
+#define RANK_DOCSIZE "search_docsize"
+
+int rank_register(sqlite3 *db);
+
+#endif
