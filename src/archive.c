@@ -12,8 +12,8 @@
 #include <curl/curl.h>
 
 #include "archive_int.h"
-#include "search.h"
 #include "rank.h"
+#include "search.h"
 #include "tokenizer.h"
 
 /* 'wart': marks the file as a warta archive, so warta never migrates
@@ -430,6 +430,12 @@ static int test_max_pages(struct archive *a)
 	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld",
 	         strtoll(v, NULL, 10));
 	return arc_exec(a, sql);
+}
+
+void archive_sqlite_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 struct archive *archive_open_version(const char *path, int version)

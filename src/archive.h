@@ -75,6 +75,12 @@
 
 struct archive;
 
+/* Once, before any SQLite call of the process (main does it; later calls
+ * are refused, harmlessly): a warta connection is used by one thread at
+ * a time, so SQLite's mutex around every API call is dropped, and so is
+ * its count of allocated memory, which takes a mutex on every malloc. */
+void archive_sqlite_init(void);
+
 /* Open (creating when missing) and migrate to ARCHIVE_SCHEMA. */
 struct archive *archive_open(const char *path);
 /* For tests: migrate only up to version (1 … ARCHIVE_SCHEMA). */

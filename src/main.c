@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "cli.h"
 #include "util.h"
 
@@ -140,6 +141,7 @@ const char *db_path(void)
 
 int main(int argc, char **argv)
 {
+	archive_sqlite_init();
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
