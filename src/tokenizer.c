@@ -399,7 +399,7 @@ static void wt_delete(Fts5Tokenizer *tk)
 	if (t->u61tok)
 		t->u61.xDelete(t->u61tok);
 	sb_stemmer_delete(t->stemmer);
-	sqlite3_free(t->cache);
+	free(t->cache);
 	sqlite3_free(t);
 }
 
@@ -423,11 +423,12 @@ static int wt_create(void *api_ptr, const char **argv, int argc,
 		if (!t->stemmer)
 			rc = SQLITE_NOMEM;
 	}
-	if (rc == SQLITE_OK) {  /* without it, only slower */
-		t->cache = sqlite3_malloc(STEM_CACHE * (int)sizeof *t->cache);
-		if (t->cache)
-			memset(t->cache, 0, STEM_CACHE * sizeof *t->cache);
-	}
+	/* Without it, only slower. calloc, not sqlite3_malloc and memset:
+	 * half a megabyte the kernel hands out zeroed, a page when first
+	 * touched, so a query that stems three words faults in three pages
+	 * (the memset was a third of a quick search's page faults). */
+	if (rc == SQLITE_OK)
+		t->cache = calloc(STEM_CACHE, sizeof *t->cache);
 	if (rc != SQLITE_OK) {
 		wt_delete((Fts5Tokenizer *)t);
 		return rc;
