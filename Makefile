@@ -19,8 +19,12 @@ WARN      = -Wall -Wextra
 # late, when a recipe needs them (recursive '=' on purpose).
 # libcurl is not linked: src/curlload.c loads it when a command first
 # uses it (its thirty libraries were most of every command's start-up).
+# Nor is libxml2, for the same reason: src/xmlload.c (ICU and the C++
+# runtime came with it).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) -lstemmer -ldl -lm
+PKG_LIBS   = $(shell pkg-config --libs sqlite3) -lstemmer -ldl -lm
+# The unit tests read warta's output with libxml2 itself, linked.
+TEST_LIBS  = $(shell pkg-config --libs libxml-2.0)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
@@ -76,7 +80,7 @@ build/obj/unit/%.o: tests/unit/%.c | $(DEPSOK)
 # The unit tests link the modules, not the commands (main.c and cmd_*.c,
 # which use main.c's CLI helpers): commands are tested through the binary.
 build/unit-tests: $(filter-out build/obj/main.o build/obj/cmd_%.o,$(OBJ)) $(TOBJ)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 # The same program and tests under AddressSanitizer + UBSan.
 build/asan/%.o: src/%.c | $(DEPSOK)
@@ -91,7 +95,7 @@ build/asan/warta: $(AOBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(AOBJ) $(PKG_LIBS)
 
 build/asan/unit-tests: $(filter-out build/asan/main.o build/asan/cmd_%.o,$(AOBJ)) $(ATOBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 asan: build/asan/warta build/asan/unit-tests
 

@@ -9,6 +9,7 @@
 
 #include "discover.h"
 #include "util.h"
+#include "xmlload.h"
 
 struct list {
 	char **v;
@@ -97,7 +98,7 @@ static char *attr(xmlNode *n, const char *name)
 	if (!v)
 		return NULL;
 	char *s = xstrdup((const char *)v);
-	xmlFree(v);
+	xml_free(v);
 	return s;
 }
 

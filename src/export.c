@@ -16,6 +16,7 @@
 #include "html.h"
 #include "json.h"
 #include "util.h"
+#include "xmlload.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
@@ -489,7 +490,7 @@ static void put_escaped(struct exporter *x, const char *s, int in_attr)
 			return;
 		}
 		put(x, (const char *)e, strlen((const char *)e));
-		xmlFree(e);
+		xml_free(e);
 	} else {
 		if (!x->abuf && !(x->abuf = xmlBufferCreate())) {
 			nomem(x);
@@ -744,7 +745,7 @@ static void atom_entry(struct exporter *x, const struct entry *e,
 		buf_reset(&x->tmp);
 		buf_printf(&x->tmp, "urn:warta:guid:%s",
 		           esc ? (const char *)esc : "");
-		xmlFree(esc);
+		xml_free(esc);
 		el(x, "id", x->tmp.p);
 	}
 	el_typed(x, "title", "text", e->title ? e->title : "");

@@ -23,6 +23,7 @@
 #include <libxml/uri.h>
 
 #include "html.h"
+#include "xmlload.h"
 
 struct pair {
 	const char *key, *val;
@@ -1438,11 +1439,11 @@ static char *build_uri(const char *ref, const char *base)
 	/* a base it cannot parse makes xmlBuildURI hand back the reference */
 	if (url_scheme((const char *)r, strlen((const char *)r), sch,
 		       sizeof sch) <= 0) {
-		xmlFree(r);
+		xml_free(r);
 		return NULL;
 	}
 	char *out = xstrdup((const char *)r);
-	xmlFree(r);
+	xml_free(r);
 	remove_dots(out);
 	return out;
 }

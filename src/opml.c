@@ -12,6 +12,7 @@
 
 #include "opml.h"
 #include "util.h"
+#include "xmlload.h"
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -26,7 +27,7 @@ static char *attr(xmlNodePtr n, const char *name)
 		if (!v)
 			return NULL;
 		char *t = str_trim_dup((const char *)v, strlen((const char *)v));
-		xmlFree(v);
+		xml_free(v);
 		return t;
 	}
 	return NULL;
@@ -209,7 +210,7 @@ int opml_read(const char *data, size_t len, struct opml_doc *doc,
 					doc->title = str_trim_dup(
 						(const char *)t,
 						strlen((const char *)t));
-					xmlFree(t);
+					xml_free(t);
 				}
 			}
 		} else if (is_elem(n, "body") && !body) {
