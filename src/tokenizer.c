@@ -55,6 +55,7 @@ struct wtok {
 	Fts5Tokenizer *u61tok;
 	struct sb_stemmer *stemmer;
 	struct stem_slot *cache;     /* STEM_CACHE slots, or NULL */
+	int no_cache;                /* calloc failed: go without */
 };
 
 enum mode { M_DOC, M_QUERY, M_SURFACE };
@@ -135,6 +136,13 @@ static size_t stem_into(struct sb_stemmer *st, const char *w, size_t n,
 static size_t stem_cached(struct wtok *t, const char *w, size_t n,
                           char *out, size_t outsz)
 {
+	/* Made at the first document, not with the tokenizer: half a
+	 * megabyte to clear, and a search makes three tokenizers for its
+	 * query (the clearing was a fifth of a quick search's page
+	 * faults). Without it, only slower. */
+	if (!t->cache && !t->no_cache && !(t->cache = calloc(STEM_CACHE,
+	                                                     sizeof *t->cache)))
+		t->no_cache = 1;
 	if (!t->cache || n == 0 || n > MAX_STEM)
 		return stem_into(t->stemmer, w, n, out, outsz);
 	uint32_t h = 2166136261u;  /* FNV-1a */
@@ -264,8 +272,10 @@ static int flush(struct call *c)
 	if (c->mode == M_DOC && caps_name(c)) {
 		memcpy(st, base, bn + 1);
 		sn = bn;
-	} else {
+	} else if (c->mode == M_DOC) {
 		sn = stem_cached(c->t, base, bn, st, sizeof st);
+	} else {  /* a query stems a handful of words: no cache */
+		sn = stem_into(c->t->stemmer, base, bn, st, sizeof st);
 	}
 
 	if (c->mode == M_DOC) {
@@ -423,12 +433,6 @@ static int wt_create(void *api_ptr, const char **argv, int argc,
 		if (!t->stemmer)
 			rc = SQLITE_NOMEM;
 	}
-	/* Without it, only slower. calloc, not sqlite3_malloc and memset:
-	 * half a megabyte the kernel hands out zeroed, a page when first
-	 * touched, so a query that stems three words faults in three pages
-	 * (the memset was a third of a quick search's page faults). */
-	if (rc == SQLITE_OK)
-		t->cache = calloc(STEM_CACHE, sizeof *t->cache);
 	if (rc != SQLITE_OK) {
 		wt_delete((Fts5Tokenizer *)t);
 		return rc;
