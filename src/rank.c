@@ -21,6 +21,7 @@ struct rank_data {
 	int nweight;
 	double *best;  /* the best keep scores so far, a heap (keep_best) */
 	int keep, nbest;
+	sqlite3_int64 prev;  /* the last row's rowid */
 	/* The row's length read straight from the docsize table: FTS5's
 	 * xColumnSize runs an SQL statement per row, four fifths of the
 	 * function's cost. used: 0 not tried yet, 1 in use, -1 given up. */
@@ -91,30 +92,44 @@ static int row_tokens(const Fts5ExtensionApi *api, Fts5Context *fts,
 }
 
 struct count {
-	sqlite3_int64 n, last, limit;  /* limit 0: count them all */
+	sqlite3_int64 n, last;
+	const sqlite3_int64 *range;  /* NULL: count them all */
+	double span;                 /* hi - lo + 1 */
+	int stopped;                 /* before the last match */
 };
 
+/* One more match. The count may stop after RANK_SAMPLE matches once
+ * they reach an eighth of the way through the entry numbers, or after
+ * RANK_SAMPLE_MAX in any case: a word whose matches bunch together (a
+ * flood in one season) is then counted whole, or nearly, instead of
+ * being taken for one spread over the whole archive. */
 static int count_one(const Fts5ExtensionApi *api, Fts5Context *fts, void *u)
 {
 	struct count *c = u;
 	c->last = api->xRowid(fts);
-	return ++c->n == c->limit ? SQLITE_DONE : SQLITE_OK;
+	if (++c->n < RANK_SAMPLE || !c->range)
+		return SQLITE_OK;
+	double covered = (double)c->last - (double)c->range[0] + 1.0;
+	c->stopped = covered * 8.0 >= c->span || c->n >= RANK_SAMPLE_MAX;
+	return c->stopped ? SQLITE_DONE : SQLITE_OK;
 }
 
-/* How many rows match phrase i: counted up to RANK_SAMPLE, then scaled
- * by the share of [lo, hi] the count covered (xQueryPhrase walks rowids
+/* How many rows match phrase i: counted (count_one), then scaled by the
+ * share of [lo, hi] the count covered (xQueryPhrase walks rowids
  * upwards). */
 static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, int i,
                        const sqlite3_int64 *range, sqlite3_int64 nrow,
                        double *rows)
 {
-	struct count c = {0, 0, range ? RANK_SAMPLE : 0};
+	struct count c = {0, 0, range, 0, 0};
+	if (range)
+		c.span = (double)range[1] - (double)range[0] + 1.0;
 	int rc = api->xQueryPhrase(fts, i, &c, count_one);
 	*rows = (double)c.n;
-	if (rc == SQLITE_OK && range && c.n == c.limit && c.last >= range[0] &&
+	if (rc == SQLITE_OK && c.stopped && c.last >= range[0] &&
 	    c.last < range[1]) {
-		double est = (double)c.n * (double)(range[1] - range[0] + 1) /
-		             (double)(c.last - range[0] + 1);
+		double est = (double)c.n * c.span /
+		             ((double)c.last - (double)range[0] + 1.0);
 		*rows = est < (double)nrow ? est : (double)nrow;
 	}
 	return rc;
@@ -153,8 +168,11 @@ static int rank_data(const Fts5ExtensionApi *api, Fts5Context *fts,
 	p->freq = p->idf + nphrase;
 	p->weight = p->freq + nphrase;
 	p->nweight = nweight;
-	for (int i = 0; i < nweight; i++)
+	for (int i = 0; i < nweight; i++) {
 		p->weight[i] = sqlite3_value_double(val[3 + i]);
+		if (p->weight[i] < 0)  /* then no score is bounded at length 0 */
+			keep = 0;
+	}
 	p->best = p->weight + nweight;
 	p->keep = (int)keep;
 	p->db = sqlite3_context_db_handle(ctx);
@@ -237,7 +255,14 @@ static void warta_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
 	}
 	/* The score a row of no length would have bounds the row's own.
 	 * Below the worst of the best `keep`, the row cannot be among them
-	 * and that bound serves as its score: its length is not read. */
+	 * and that bound serves as its score: its length is not read. That
+	 * holds only for rows that come newest first, as the LIMIT of the
+	 * window takes them: rows in any other order (a plan that sorts
+	 * them) are all scored in full. */
+	sqlite3_int64 rowid = api->xRowid(fts);
+	if (p->nbest && rowid >= p->prev)
+		p->keep = 0;
+	p->prev = rowid;
 	if (p->keep && p->nbest == p->keep) {
 		double bound = 0.0;
 		for (int i = 0; i < p->nphrase; i++)

@@ -9,20 +9,24 @@
  * The IDF. bm25 counts every row matching each phrase, once per query;
  * on a million entries a common word's count read its whole doclist and
  * took two thirds of the query, however few rows were then ranked. Here
- * the count stops after RANK_SAMPLE matches, and the whole is estimated
- * from how far into the rowid range [lo, hi] those matches reached
- * (rowids are entry numbers, in arrival order, so a word's matches are
- * spread through the range). With fewer matches than that, or when lo
- * or hi is NULL, the count is exact and the score is bm25's. A query of
- * one phrase ranks rows in bm25's order whatever the estimate: its IDF
+ * the count stops after RANK_SAMPLE matches once they reach an eighth of
+ * the way through the rowid range [lo, hi], or after RANK_SAMPLE_MAX,
+ * and the whole is estimated from how far into the range they reached
+ * (rowids are entry numbers, in arrival order). A word whose matches
+ * bunch at the start of the archive can still be taken for a commoner
+ * one than it is. With fewer matches than RANK_SAMPLE, or when lo or hi
+ * is NULL, the count is exact and the score is bm25's. A query of one
+ * phrase ranks rows in bm25's order whatever the estimate: its IDF
  * multiplies every row's score alike, so it is not counted at all.
  *
  * The rows that cannot win. With keep (1 to RANK_KEEP_MAX; NULL: off),
  * a row whose score cannot reach the best keep scores seen so far gets
  * an upper bound of its score instead of the score, and its length (a
  * lookup of its own) is never read. So ORDER BY warta_rank(...) LIMIT n
- * OFFSET m, with keep = n + m, gives bm25's first n + m rows in bm25's
- * order; the rows past them are in no useful order.
+ * OFFSET m, with keep = n + m, gives the same first n + m rows in the
+ * same order as without keep; the rows past them are in no useful order.
+ * It needs the rows newest first (ORDER BY rowid DESC, as search.c's
+ * window is); rows in another order, or a negative weight, turn it off.
  *
  * rank_register() adds the function to one connection's FTS5 and returns
  * an SQLite result code (SQLITE_ERROR without FTS5).
@@ -34,6 +38,7 @@
 
 #define RANK_NAME "warta_rank"
 #define RANK_SAMPLE 500
+#define RANK_SAMPLE_MAX 4000
 #define RANK_KEEP_MAX 10000
 /* The docsize table of the FTS5 table it mostly ranks (read directly,
  * checked against FTS5 at a query's first row; other tables work, the

@@ -101,6 +101,30 @@ static char *order(sqlite3 *db, const char *name, const char *args,
 	return o;
 }
 
+/* The first k rowids as search.c's window gives them: the newest
+ * `window` matches, scored, then the best k (ties: the newer first). */
+static char *window_order(sqlite3 *db, const char *args, const char *q,
+                          int window, int k, const char *order)
+{
+	static char out[2][4096];
+	static int which;
+	char *o = out[which ^= 1], sql[512];
+	snprintf(sql, sizeof sql, "SELECT id FROM (SELECT rowid AS id, "
+	         "warta_rank(search, %s, 8.0, 1.0) AS s FROM search WHERE "
+	         "search MATCH ? ORDER BY %s DESC LIMIT %d) ORDER BY s, "
+	         "id DESC LIMIT %d", args, order, window, k);
+	sqlite3_stmt *st;
+	o[0] = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return strcpy(o, "!prepare");
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(o + strlen(o), sizeof out[0] - strlen(o), "%s%lld",
+		         o[0] ? " " : "", sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	return o;
+}
+
 /* The same, by bm25. */
 static char *bm25_order(sqlite3 *db, const char *name, const char *q, int n)
 {
@@ -152,7 +176,9 @@ TEST(rank_estimates_a_common_phrase_from_its_first_matches)
 	sqlite3_close(db);
 }
 
-TEST(rank_keep_gives_bm25s_first_rows_in_its_order)
+/* Rows in rowid order, not newest first: keep turns itself off, and the
+ * first rows are still right. */
+TEST(rank_keep_off_when_rows_come_oldest_first)
 {
 	static const char *const names[] = {"search", "t"};
 	for (int i = 0; i < 2; i++) {
@@ -172,6 +198,48 @@ TEST(rank_keep_gives_bm25s_first_rows_in_its_order)
 	}
 }
 
+TEST(rank_keep_in_the_window_gives_the_same_first_rows)
+{
+	sqlite3 *db = table("search", 6000);
+	static const char *const q[] = {"w2 OR w3", "w4 w6", "w7",
+	                                "w2 OR w9 OR kata"};
+	/* "+rowid": SQLite scores every match, then sorts and cuts: the
+	 * rows come oldest first and keep must turn itself off */
+	static const char *const order[] = {"rowid", "+rowid"};
+	for (size_t k = 0; k < sizeof q / sizeof *q; k++)
+		for (int o = 0; o < 2; o++) {
+			char *want = window_order(db, "1, 6000, NULL", q[k], 1500,
+			                          48, order[o]);
+			CHECK(strchr(want, ' '));
+			CHECK_STR(window_order(db, "1, 6000, 48", q[k], 1500, 48,
+			                       order[o]), want);
+			want = window_order(db, "1, 6000, NULL", q[k], 1500, 1,
+			                    order[o]);
+			CHECK_STR(window_order(db, "1, 6000, 1", q[k], 1500, 1,
+			                       order[o]), want);
+		}
+	sqlite3_close(db);
+}
+
+TEST(rank_counts_a_word_whose_matches_bunch_together)
+{
+	/* "banjir" in 666 of the oldest 2,000 of 20,000 rows: a sample of
+	 * its first 500 would take it for a word of 5,000 rows */
+	sqlite3 *db = NULL;
+	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+	    rank_register(db) != SQLITE_OK ||
+	    sqlite3_exec(db, "CREATE VIRTUAL TABLE search USING fts5(title, "
+	                 "body); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+	                 "SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO "
+	                 "search(rowid, title, body) SELECT i, 'judul', 'isi' "
+	                 "|| CASE WHEN i <= 1998 AND i % 3 = 0 THEN ' banjir' "
+	                 "ELSE '' END || CASE WHEN i % 5 = 0 THEN ' rapat' "
+	                 "ELSE '' END FROM n", NULL, NULL, NULL) != SQLITE_OK)
+		abort();
+	CHECK(gap(db, "search", "1, 20000, NULL", "banjir OR rapat") < 1e-12);
+	sqlite3_close(db);
+}
+
 TEST(rank_refuses_nothing_odd_in_its_arguments)
 {
 	sqlite3 *db = table("search", 50);
@@ -179,5 +247,8 @@ TEST(rank_refuses_nothing_odd_in_its_arguments)
 	CHECK(gap(db, "search", "1, 50, 99999999", "w2 OR w3") < 1e-12);
 	CHECK(gap(db, "search", "'a', 'b', 'c'", "w2 OR w3") < 1e-12);
 	CHECK(gap(db, "search", "50, 1, -4", "w2 OR w3") < 1e-12);
+	/* no overflow on the widest range */
+	CHECK(gap(db, "search", "0, 9223372036854775807, NULL", "w2 OR w3") >=
+	      0);
 	sqlite3_close(db);
 }
