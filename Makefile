@@ -22,7 +22,7 @@ WARN      = -Wall -Wextra
 # Nor is libxml2, for the same reason: src/xmlload.c (ICU and the C++
 # runtime came with it).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs sqlite3) -lstemmer -ldl -lm
+PKG_LIBS   = $(shell pkg-config --libs sqlite3) -lstemmer -ldl -lm -lpthread
 # The unit tests read warta's output with libxml2 itself, linked.
 TEST_LIBS  = $(shell pkg-config --libs libxml-2.0)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)

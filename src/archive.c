@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "archive_int.h"
+#include "checkpoint.h"
 #include "rank.h"
 #include "search.h"
 #include "tokenizer.h"
@@ -495,10 +496,11 @@ struct archive *archive_open_version(const char *path, int version)
 	                "PRAGMA foreign_keys=ON;"
 	                "PRAGMA temp_store=MEMORY;"
 	                "PRAGMA cache_size=-16000;"
-	                /* fewer, larger checkpoints (each one fsyncs),
-	                 * and the WAL cut back after them */
-	                "PRAGMA wal_autocheckpoint=4096;"
+	                /* the WAL cut back after checkpoints */
 	                "PRAGMA journal_size_limit=67108864") < 0 ||
+	    /* fewer, larger checkpoints (each one fsyncs) */
+	    sqlite3_wal_autocheckpoint(a->db, ARC_CHECKPOINT_PAGES) !=
+	    SQLITE_OK ||
 	    test_max_pages(a) < 0 || migrate(a, version) < 0) {
 		archive_close(a);
 		return NULL;
@@ -517,12 +519,25 @@ void archive_close(struct archive *a)
 	if (!a)
 		return;
 	arc_rollback(a);
+	checkpoint_stop(a->ckpt, 0);
 	for (int i = 0; i < a->nst; i++)
 		sqlite3_finalize(a->st[i]);
 	if (a->db)
 		sqlite3_close(a->db);
 	free(a->path);
 	free(a);
+}
+
+int archive_background_checkpoints(struct archive *a)
+{
+	if (!a->ckpt)
+		a->ckpt = checkpoint_start(a->db, a->path, ARC_CHECKPOINT_PAGES);
+	return a->ckpt ? 0 : -1;
+}
+
+long archive_checkpoints_run(struct archive *a)
+{
+	return a->ckpt ? checkpoint_count(a->ckpt) : -1;
 }
 
 sqlite3 *archive_db(struct archive *a) { return a->db; }

@@ -87,6 +87,19 @@ struct archive *archive_open(const char *path);
 struct archive *archive_open_version(const char *path, int version);
 void archive_close(struct archive *a);
 
+/* A checkpoint of the WAL once it holds this many pages (16 MiB): fewer,
+ * larger checkpoints, since each one fsyncs. */
+#define ARC_CHECKPOINT_PAGES 4096
+
+/* From now until archive_close, the WAL's checkpoints run in a thread of
+ * their own, on a connection of their own (checkpoint.h): for a long
+ * write such as a fetch, which would otherwise stop for every fsync.
+ * 0, or -1 when that cannot be had (nothing changes; nothing printed).
+ * The archive's own connection must still be used from one thread. */
+int archive_background_checkpoints(struct archive *a);
+/* How many such checkpoints have run; -1 when none are in a thread. */
+long archive_checkpoints_run(struct archive *a);
+
 /* The connection, for modules that run their own SQL on the archive
  * (search, export). Use bound parameters; do not close it. */
 sqlite3 *archive_db(struct archive *a);

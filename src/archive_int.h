@@ -16,6 +16,7 @@
 struct archive {
 	sqlite3 *db;
 	char *path;
+	struct checkpointer *ckpt; /* NULL: SQLite checkpoints as it writes */
 	int depth;                 /* open transaction / savepoint levels */
 	int schema;                /* the version it was migrated to */
 	int nst;

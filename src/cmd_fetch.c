@@ -807,6 +807,8 @@ static struct archive *lock_and_open(int wait, int flags, int *lock,
 	struct archive *a = archive_open(db_path());
 	if (!a)
 		lock_release(*lock);
+	else  /* its fsyncs would stop the transfers and the parsing */
+		archive_background_checkpoints(a);
 	return a;
 }
 

@@ -1,0 +1,136 @@
+/*
+ * checkpoint.c — WAL checkpoints in a thread (see checkpoint.h for why).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "checkpoint.h"
+
+/* The WAL's size, in thresholds, past which the thread makes sure the
+ * writer starts it over. */
+#define RESTART_AT 4
+
+struct checkpointer {
+	sqlite3 *writer;
+	sqlite3 *db;           /* the thread's own connection */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pages;
+	int mark;              /* the WAL's size at the last request (writer) */
+	int want, busy, stop;  /* under mu */
+	long done;             /* under mu */
+};
+
+/* The writer's commit hook (SQLite's own autocheckpoint is one too):
+ * wake the thread each time the WAL has grown by `pages` more, unless it
+ * is at work already. */
+static int on_commit(void *v, sqlite3 *db, const char *schema, int frames)
+{
+	struct checkpointer *c = v;
+	(void)db;
+	(void)schema;
+	if (frames < c->mark)  /* the WAL was started over */
+		c->mark = 0;
+	if (frames - c->mark >= c->pages) {
+		pthread_mutex_lock(&c->mu);
+		if (!c->busy && !c->want) {
+			c->want = 1;
+			c->mark = frames;
+			pthread_cond_signal(&c->cv);
+		}
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *run(void *v)
+{
+	struct checkpointer *c = v;
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->want && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->stop)
+			break;
+		c->want = 0;
+		c->busy = 1;
+		pthread_mutex_unlock(&c->mu);
+		/* A busy or failed checkpoint is retried at a later commit;
+		 * the archive is whole either way. The writer always has
+		 * a frame or two past what a PASSIVE one copied, so it never
+		 * finds the WAL wholly copied and never starts it over: past
+		 * RESTART_AT times the threshold, a RESTART waits for the
+		 * writer's transaction to end and copies the last frames
+		 * (the writer waits for that one, a few ms). */
+		int log = 0, copied = 0;
+		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		                          &log, &copied);
+		if (log >= RESTART_AT * c->pages && copied == log)
+			sqlite3_wal_checkpoint_v2(c->db, NULL,
+			                          SQLITE_CHECKPOINT_RESTART, NULL,
+			                          NULL);
+		pthread_mutex_lock(&c->mu);
+		c->busy = 0;
+		c->done++;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
+                                      int pages)
+{
+	struct checkpointer *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->writer = writer;
+	c->pages = pages > 0 ? pages : 1;
+	/* a connection sees the WAL only once it has read something: before
+	 * that, a checkpoint on it is a no-op for a file "not in WAL mode" */
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK || sqlite3_exec(c->db, "PRAGMA schema_version", NULL,
+	                              NULL, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(c->db, 2000) != SQLITE_OK) {
+		sqlite3_close(c->db);
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->thread, NULL, run, c) != 0) {
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		sqlite3_close(c->db);
+		free(c);
+		return NULL;
+	}
+	sqlite3_wal_hook(writer, on_commit, c);
+	return c;
+}
+
+void checkpoint_stop(struct checkpointer *c, int restore)
+{
+	if (!c)
+		return;
+	sqlite3_wal_hook(c->writer, NULL, NULL);
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	sqlite3_close(c->db);
+	if (restore > 0)
+		sqlite3_wal_autocheckpoint(c->writer, restore);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+long checkpoint_count(struct checkpointer *c)
+{
+	pthread_mutex_lock(&c->mu);
+	long n = c->done;
+	pthread_mutex_unlock(&c->mu);
+	return n;
+}
