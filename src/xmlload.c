@@ -55,11 +55,6 @@ static struct {
 } fn;
 static void *lib;
 
-int xmlload_loaded(void)
-{
-	return lib != NULL;
-}
-
 static void load(void)
 {
 	if (lib)

@@ -26,9 +26,6 @@
 #define XMLLOAD_SONAME "libxml2.so.2"
 #endif
 
-/* 1 when libxml2 is loaded already (for tests). */
-int xmlload_loaded(void);
-
 /* libxml2's xmlFree(p): for memory libxml2 returned. NULL is fine. */
 void xml_free(void *p);
 
