@@ -236,6 +236,14 @@ int archive_ingest_entry(struct arc_ingest *in, const struct entry *e);
 /* The document's feed-level data (title, home link, ttl); written only
  * when it differs from what is stored. */
 int archive_ingest_feed(struct arc_ingest *in, const struct feed *f);
+/* The channel's title alone, when the parser has it already: call it
+ * before the first entry. The feed's name is part of every entry's
+ * index, and a change of name re-indexes all of the feed's entries: set
+ * only at the end, the name a first fetch brings (the channel's title in
+ * place of the URL) re-indexed every entry just indexed, 2.6 times the
+ * CPU of a first fetch of feeds added by URL. A NULL title writes
+ * nothing. 0 or -1. */
+int archive_ingest_feed_name(struct arc_ingest *in, const struct feed *f);
 /* The document was not a feed after all: undo every entry written since
  * begin (the fetch is still recorded by _end, with fx->error). */
 void archive_ingest_discard(struct arc_ingest *in);

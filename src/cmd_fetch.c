@@ -82,6 +82,7 @@ struct ingest_ctx {
 	struct parser *p;
 	struct fetcher *pump; /* the run's other transfers, or NULL */
 	int failed;           /* the archive failed */
+	int name;             /* name the feed before its first entry */
 };
 
 /* Bytes of a body parsed (and their entries archived) between two
@@ -91,7 +92,13 @@ struct ingest_ctx {
 static int on_entry(void *ctx, const struct feed *feed, struct entry *e)
 {
 	struct ingest_ctx *c = ctx;
-	(void)feed;
+	if (c->name) {  /* archive.h says why */
+		c->name = 0;
+		if (archive_ingest_feed_name(c->in, feed) < 0) {
+			c->failed = 1;
+			return 1;
+		}
+	}
 	if (archive_ingest_entry(c->in, e) < 0) {
 		c->failed = 1;
 		return 1;
@@ -153,7 +160,7 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 		si.retry_after = v;
 	int http = !str_ihas_prefix(res->url, "file:");
 	struct buf warn = {0};
-	struct ingest_ctx ic = {.pump = pump};
+	struct ingest_ctx ic = {.pump = pump, .name = !log_only};
 	int ret = 0;
 
 	if (res->fail != FETCH_OK) {

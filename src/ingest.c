@@ -923,6 +923,23 @@ int archive_ingest_entry(struct arc_ingest *in, const struct entry *e)
 	return ret;
 }
 
+int archive_ingest_feed_name(struct arc_ingest *in, const struct feed *f)
+{
+	static const char sql[] =
+		"UPDATE feeds SET feed_title = ?2 WHERE id = ?1 AND ?2 IS NOT "
+		"NULL AND feed_title IS NOT ?2";
+	if (!f->title)
+		return 0;
+	sqlite3_stmt *st = arc_prep(in->a, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, in->feed_id);
+	arc_bind_text(st, 2, f->title);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : arc_fail(in->a, "name a feed");
+}
+
 int archive_ingest_feed(struct arc_ingest *in, const struct feed *f)
 {
 	static const char sql[] =
