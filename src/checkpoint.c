@@ -7,8 +7,11 @@
 #include "checkpoint.h"
 
 /* The WAL's size, in thresholds, past which the thread makes sure the
- * writer starts it over. */
+ * writer starts it over; and how long that RESTART may wait for a reader
+ * still in the WAL (a long export), since new writes wait with it: past
+ * that it gives up, and the WAL grows until a later try. */
 #define RESTART_AT 4
+#define RESTART_WAIT_MS 100
 
 struct checkpointer {
 	sqlite3 *writer;
@@ -91,7 +94,7 @@ struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK || sqlite3_exec(c->db, "PRAGMA schema_version", NULL,
 	                              NULL, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(c->db, 2000) != SQLITE_OK) {
+	    sqlite3_busy_timeout(c->db, RESTART_WAIT_MS) != SQLITE_OK) {
 		sqlite3_close(c->db);
 		free(c);
 		return NULL;

@@ -9,8 +9,11 @@
  * file, replaces the writer's automatic checkpoint with a hook that, when
  * a commit leaves the WAL at `pages` pages or more, wakes a thread that
  * runs a PASSIVE checkpoint on that connection. PASSIVE never waits for
- * or blocks the writer or readers; the writer's next transaction after a
- * complete checkpoint starts the WAL over, as SQLite always does.
+ * or blocks the writer or readers. A writer that always has a frame past
+ * the last checkpoint would never start the WAL over, so once it holds
+ * four times `pages`, the thread runs a RESTART: new writes wait for it
+ * (a few ms, at most 100 when a reader is still in the WAL; readers
+ * never wait), and the writer's next transaction starts the WAL over.
  *
  * Durability is SQLite's own: every commit is in the WAL before it
  * returns, and the checkpoints are the same ones, run elsewhere.
