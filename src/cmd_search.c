@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "archive.h"
@@ -424,6 +425,13 @@ int cmd_search(int argc, char **argv)
 	}
 	if (r < 0)
 		status = EXIT_FAIL;
+	/* on a terminal, say when the ranking left older matches out */
+	if (hits && o.fmt != F_JSON && search_iter_window_full(it) &&
+	    isatty(2))
+		warnmsg("search: %d or more entries match; these are the best "
+		        "of the newest %d (--since/--until or a narrower query "
+		        "rank older ones)", SEARCH_RANK_WINDOW,
+		        SEARCH_RANK_WINDOW);
 	if (o.fmt == F_JSON) {
 		jw_end(&w);
 		jw_done(&w);

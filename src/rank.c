@@ -22,6 +22,7 @@ struct rank_data {
 	double *best;  /* the best keep scores so far, a heap (keep_best) */
 	int keep, nbest;
 	sqlite3_int64 prev;  /* the last row's rowid */
+	sqlite3_int64 *seen; /* rows scored, for the caller; or NULL */
 	/* The row's length read straight from the docsize table: FTS5's
 	 * xColumnSize runs an SQL statement per row, four fifths of the
 	 * function's cost. used: 0 not tried yet, 1 in use, -1 given up. */
@@ -157,7 +158,7 @@ static int rank_data(const Fts5ExtensionApi *api, Fts5Context *fts,
 	if (keep < 0 || keep > RANK_KEEP_MAX)
 		keep = 0;
 	int nphrase = api->xPhraseCount(fts);
-	int nweight = nval > 3 ? nval - 3 : 0;
+	int nweight = nval > 4 ? nval - 4 : 0;
 	size_t n = (size_t)(2 * nphrase + nweight + keep);
 	p = sqlite3_malloc64(sizeof *p + n * sizeof(double));
 	if (!p)
@@ -169,11 +170,12 @@ static int rank_data(const Fts5ExtensionApi *api, Fts5Context *fts,
 	p->weight = p->freq + nphrase;
 	p->nweight = nweight;
 	for (int i = 0; i < nweight; i++) {
-		p->weight[i] = sqlite3_value_double(val[3 + i]);
+		p->weight[i] = sqlite3_value_double(val[4 + i]);
 		if (p->weight[i] < 0)  /* then no score is bounded at length 0 */
 			keep = 0;
 	}
 	p->best = p->weight + nweight;
+	p->seen = nval > 3 ? sqlite3_value_pointer(val[3], RANK_SEEN) : NULL;
 	p->keep = (int)keep;
 	p->db = sqlite3_context_db_handle(ctx);
 	p->docsize = api->xUserData(fts);
@@ -239,6 +241,8 @@ static void warta_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
 {
 	struct rank_data *p;
 	int rc = rank_data(api, fts, ctx, nval, val, &p), ninst = 0;
+	if (rc == SQLITE_OK && p->seen)
+		++*p->seen;
 	if (rc == SQLITE_OK) {
 		memset(p->freq, 0, sizeof(double) * (size_t)p->nphrase);
 		rc = api->xInstCount(fts, &ninst);

@@ -1,7 +1,7 @@
 /*
  * rank.h — warta_rank(), FTS5's bm25 at a cost bounded per query.
  *
- *   warta_rank(search, lo, hi, keep, w0, w1, ...)
+ *   warta_rank(search, lo, hi, keep, seen, w0, w1, ...)
  *
  * scores a row as bm25(search, w0, w1, ...) does: the same k1 = 1.2 and
  * b = 0.75, the same column weights, lower is better. Two things differ.
@@ -28,6 +28,10 @@
  * It needs the rows newest first (ORDER BY rowid DESC, as search.c's
  * window is); rows in another order, or a negative weight, turn it off.
  *
+ * seen: NULL, or a pointer bound with sqlite3_bind_pointer(…, RANK_SEEN,
+ * NULL) to a sqlite3_int64 that counts the rows scored (search.c tells
+ * from it whether its window was full).
+ *
  * rank_register() adds the function to one connection's FTS5 and returns
  * an SQLite result code (SQLITE_ERROR without FTS5).
  */
@@ -40,6 +44,7 @@
 #define RANK_SAMPLE 500
 #define RANK_SAMPLE_MAX 4000
 #define RANK_KEEP_MAX 10000
+#define RANK_SEEN "warta_rank_seen"
 /* The docsize table of the FTS5 table it mostly ranks (read directly,
  * checked against FTS5 at a query's first row; other tables work, the
  * slower way). */

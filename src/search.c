@@ -835,8 +835,8 @@ static int idset_add(struct idset *s, int64_t id)
  * weights, as rank.h's warta_rank computes it: the IDF sampled over the
  * entry numbers :lo to :hi, the rows that cannot make the first :keep
  * not measured. */
-#define SEARCH_BM25 RANK_NAME "(search, :lo, :hi, :keep, 8.0, 1.0, 2.0, 2.0, " \
-	"0.5)"
+#define SEARCH_BM25 RANK_NAME "(search, :lo, :hi, :keep, :seen, 8.0, 1.0, " \
+	"2.0, 2.0, 0.5)"
 
 /* Hits are read a batch at a time: the snippets of a batch come from one
  * pass of FTS5 over the batch's span of entry numbers (a MATCH per hit
@@ -854,6 +854,8 @@ struct search_iter {
 	long limit, given;
 	long page, off, got;   /* page size (0: all at once), where, how many */
 	struct idset stories;  /* given so far: their other entries are not */
+	long window;           /* best first: how many are ranked at most */
+	sqlite3_int64 seen;    /* how many the last run ranked (rank.h) */
 	int64_t ids[BATCH];    /* the batch, in order */
 	char *snip[BATCH], *title[BATCH];
 	int n, next;
@@ -1009,6 +1011,7 @@ static int by_rank(sqlite3 *db, const struct search_opts *o,
 		buf_puts(&sql, " ORDER BY search.rowid DESC LIMIT :n) ORDER BY "
 		               "score, id DESC LIMIT :lim OFFSET :off");
 		rc = prepare(db, &sql, o, expr, window, &it->st);
+		it->window = window;
 	}
 	if (rc == 0) {
 		sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(
@@ -1060,6 +1063,10 @@ static void bind_page(struct search_iter *it)
 	                   it->page > 0 ? it->page : -1);
 	sqlite3_bind_int64(it->st, sqlite3_bind_parameter_index(it->st, ":off"),
 	                   it->off);
+	int seen = sqlite3_bind_parameter_index(it->st, ":seen");
+	it->seen = 0;
+	if (seen)
+		sqlite3_bind_pointer(it->st, seen, &it->seen, RANK_SEEN, NULL);
 	int keep = sqlite3_bind_parameter_index(it->st, ":keep");
 	if (keep && it->page > 0)
 		sqlite3_bind_int64(it->st, keep, it->page + it->off);
@@ -1247,6 +1254,11 @@ int search_iter_next(struct search_iter *it, struct search_hit **hit)
 	}
 	it->done = 1;
 	return 0;
+}
+
+int search_iter_window_full(const struct search_iter *it)
+{
+	return it->window > 0 && it->seen >= it->window;
 }
 
 void search_iter_free(struct search_iter *it)

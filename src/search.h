@@ -105,6 +105,10 @@ int search_iter_new(struct archive *a, const struct search_opts *o,
  * (printed). */
 int search_iter_next(struct search_iter *it, struct search_hit **hit);
 void search_iter_free(struct search_iter *it);
+/* 1 when best first stopped at the window: at least SEARCH_RANK_WINDOW
+ * (or o->window) entries match, and only the newest of them were ranked.
+ * Known once the first hit is read. */
+int search_iter_window_full(const struct search_iter *it);
 
 /* db: a connection with tokenizer_register() done (used to ask the
  * tokenizer whether a piece of text holds any word). Returns a malloc'd

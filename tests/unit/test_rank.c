@@ -59,7 +59,7 @@ static double gap(sqlite3 *db, const char *name, const char *args,
                   const char *q)
 {
 	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT warta_rank(%s, %s, 8.0, 1.0), "
+	snprintf(sql, sizeof sql, "SELECT warta_rank(%s, %s, NULL, 8.0, 1.0), "
 	         "bm25(%s, 8.0, 1.0) FROM %s WHERE %s MATCH ?", name, args,
 	         name, name, name);
 	sqlite3_stmt *st;
@@ -87,7 +87,7 @@ static char *order(sqlite3 *db, const char *name, const char *args,
 	static int which;
 	char *o = out[which ^= 1], sql[512];
 	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ? "
-	         "ORDER BY warta_rank(%s, %s, 8.0, 1.0), rowid LIMIT %d",
+	         "ORDER BY warta_rank(%s, %s, NULL, 8.0, 1.0), rowid LIMIT %d",
 	         name, name, name, args, n);
 	sqlite3_stmt *st;
 	o[0] = 0;
@@ -110,7 +110,7 @@ static char *window_order(sqlite3 *db, const char *args, const char *q,
 	static int which;
 	char *o = out[which ^= 1], sql[512];
 	snprintf(sql, sizeof sql, "SELECT id FROM (SELECT rowid AS id, "
-	         "warta_rank(search, %s, 8.0, 1.0) AS s FROM search WHERE "
+	         "warta_rank(search, %s, NULL, 8.0, 1.0) AS s FROM search WHERE "
 	         "search MATCH ? ORDER BY %s DESC LIMIT %d) ORDER BY s, "
 	         "id DESC LIMIT %d", args, order, window, k);
 	sqlite3_stmt *st;
@@ -218,6 +218,29 @@ TEST(rank_keep_in_the_window_gives_the_same_first_rows)
 			CHECK_STR(window_order(db, "1, 6000, 1", q[k], 1500, 1,
 			                       order[o]), want);
 		}
+	sqlite3_close(db);
+}
+
+TEST(rank_counts_the_rows_it_scores_into_seen)
+{
+	sqlite3 *db = table("search", 6000);
+	sqlite3_stmt *st;
+	CHECK(sqlite3_prepare_v2(db, "SELECT count(*) FROM (SELECT rowid, "
+	                         "warta_rank(search, 1, 6000, 48, ?1, 8.0, 1.0)"
+	                         " AS s FROM search WHERE search MATCH ?2 "
+	                         "ORDER BY rowid DESC LIMIT 1500) ORDER BY s",
+	                         -1, &st, NULL) == SQLITE_OK);
+	static const char *const q[] = {"w2", "w9", "nothing"};
+	static const sqlite3_int64 want[] = {1500, 666, 0};
+	for (int i = 0; i < 3; i++) {
+		sqlite3_int64 seen = 0;
+		sqlite3_reset(st);
+		sqlite3_bind_pointer(st, 1, &seen, RANK_SEEN, NULL);
+		sqlite3_bind_text(st, 2, q[i], -1, SQLITE_STATIC);
+		CHECK(sqlite3_step(st) == SQLITE_ROW);
+		CHECK_INT(seen, want[i]);
+	}
+	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
 

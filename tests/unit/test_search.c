@@ -472,6 +472,38 @@ TEST(search_archive_finds_ranks_and_filters)
 	archive_close(a);
 }
 
+/* Whether the window was full: so the command can say that older
+ * matches were left out of the ranking. */
+static int full(struct archive *a, const char *q, long window, int by_date)
+{
+	struct search_opts o = {.query = q, .window = window,
+	                        .by_date = by_date};
+	struct search_iter *it;
+	char err[100];
+	struct search_hit *h;
+	if (search_iter_new(a, &o, &it, err, sizeof err) != 0)
+		return -1;
+	while (search_iter_next(it, &h) == 1)
+		;
+	int r = search_iter_window_full(it);
+	search_iter_free(it);
+	return r;
+}
+
+TEST(search_iter_tells_when_the_window_was_full)
+{
+	int64_t f1, f2;
+	struct archive *a = news_archive(&f1, &f2);
+	CHECK(a != NULL);
+	/* banjir: two entries */
+	CHECK_INT(full(a, "banjir", 1, 0), 1);
+	CHECK_INT(full(a, "banjir", 2, 0), 1);
+	CHECK_INT(full(a, "banjir", 3, 0), 0);
+	CHECK_INT(full(a, "banjir", 0, 0), 0);
+	CHECK_INT(full(a, "banjir", 1, 1), 0);  /* by date: no window */
+	archive_close(a);
+}
+
 TEST(search_archive_snippet_and_title_marked)
 {
 	int64_t f1, f2;
