@@ -236,14 +236,25 @@ static void keep_best(struct rank_data *p, double score)
 #define K1 1.2
 #define B 0.75
 
+/* bm25's sum over the phrases for a row of d tokens; d = 0 gives the
+ * bound no longer row can exceed. */
+static double bm25_at(const struct rank_data *p, double d)
+{
+	double score = 0.0;
+	for (int i = 0; i < p->nphrase; i++)
+		score += p->idf[i] * (p->freq[i] * (K1 + 1.0)) /
+		         (p->freq[i] + K1 * (1 - B + B * d / p->avgdl));
+	return score;
+}
+
 static void warta_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
                        sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
 	struct rank_data *p;
 	int rc = rank_data(api, fts, ctx, nval, val, &p), ninst = 0;
-	if (rc == SQLITE_OK && p->seen)
-		++*p->seen;
 	if (rc == SQLITE_OK) {
+		if (p->seen)
+			++*p->seen;
 		memset(p->freq, 0, sizeof(double) * (size_t)p->nphrase);
 		rc = api->xInstCount(fts, &ninst);
 	}
@@ -268,10 +279,7 @@ static void warta_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
 		p->keep = 0;
 	p->prev = rowid;
 	if (p->keep && p->nbest == p->keep) {
-		double bound = 0.0;
-		for (int i = 0; i < p->nphrase; i++)
-			bound += p->idf[i] * (p->freq[i] * (K1 + 1.0)) /
-			         (p->freq[i] + K1 * (1 - B));
+		double bound = bm25_at(p, 0.0);
 		if (bound < p->best[0]) {
 			sqlite3_result_double(ctx, -1.0 * bound);
 			return;
@@ -283,10 +291,7 @@ static void warta_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	double score = 0.0, d = (double)ntok;
-	for (int i = 0; i < p->nphrase; i++)
-		score += p->idf[i] * (p->freq[i] * (K1 + 1.0)) /
-		         (p->freq[i] + K1 * (1 - B + B * d / p->avgdl));
+	double score = bm25_at(p, (double)ntok);
 	if (p->keep)
 		keep_best(p, score);
 	sqlite3_result_double(ctx, -1.0 * score);
