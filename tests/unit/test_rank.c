@@ -79,16 +79,14 @@ static double gap(sqlite3 *db, const char *name, const char *args,
 	return rc == SQLITE_DONE ? worst : -1;
 }
 
-/* The first n rowids of q by warta_rank(ARGS), space-separated. */
-static char *order(sqlite3 *db, const char *name, const char *args,
-                   const char *q, int n)
+/* The rowids a query gives for the FTS5 expression q, space-separated,
+ * in a buffer of its own among four (a CHECK compares two; a caller may
+ * hold a third); "!prepare" when the SQL is refused. */
+static char *rowids(sqlite3 *db, const char *sql, const char *q)
 {
-	static char out[2][4096];
+	static char out[4][4096];
 	static int which;
-	char *o = out[which ^= 1], sql[512];
-	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ? "
-	         "ORDER BY warta_rank(%s, %s, NULL, 8.0, 1.0), rowid LIMIT %d",
-	         name, name, name, args, n);
+	char *o = out[which = (which + 1) % 4];
 	sqlite3_stmt *st;
 	o[0] = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -99,6 +97,27 @@ static char *order(sqlite3 *db, const char *name, const char *args,
 		         o[0] ? " " : "", sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
 	return o;
+}
+
+/* The first n rowids of q by warta_rank(ARGS). */
+static char *order(sqlite3 *db, const char *name, const char *args,
+                   const char *q, int n)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ? "
+	         "ORDER BY warta_rank(%s, %s, NULL, 8.0, 1.0), rowid LIMIT %d",
+	         name, name, name, args, n);
+	return rowids(db, sql, q);
+}
+
+/* The same, by bm25. */
+static char *bm25_order(sqlite3 *db, const char *name, const char *q, int n)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ? "
+	         "ORDER BY bm25(%s, 8.0, 1.0), rowid LIMIT %d", name, name,
+	         name, n);
+	return rowids(db, sql, q);
 }
 
 /* The first k rowids as search.c's window gives them: the newest
@@ -106,43 +125,12 @@ static char *order(sqlite3 *db, const char *name, const char *args,
 static char *window_order(sqlite3 *db, const char *args, const char *q,
                           int window, int k, const char *order)
 {
-	static char out[2][4096];
-	static int which;
-	char *o = out[which ^= 1], sql[512];
+	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT id FROM (SELECT rowid AS id, "
 	         "warta_rank(search, %s, NULL, 8.0, 1.0) AS s FROM search WHERE "
 	         "search MATCH ? ORDER BY %s DESC LIMIT %d) ORDER BY s, "
 	         "id DESC LIMIT %d", args, order, window, k);
-	sqlite3_stmt *st;
-	o[0] = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return strcpy(o, "!prepare");
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(o + strlen(o), sizeof out[0] - strlen(o), "%s%lld",
-		         o[0] ? " " : "", sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
-	return o;
-}
-
-/* The same, by bm25. */
-static char *bm25_order(sqlite3 *db, const char *name, const char *q, int n)
-{
-	static char o[4096];
-	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ? "
-	         "ORDER BY bm25(%s, 8.0, 1.0), rowid LIMIT %d", name, name,
-	         name, n);
-	sqlite3_stmt *st;
-	o[0] = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return strcpy(o, "!prepare");
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(o + strlen(o), sizeof o - strlen(o), "%s%lld",
-		         o[0] ? " " : "", sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
-	return o;
+	return rowids(db, sql, q);
 }
 
 TEST(rank_is_bm25_when_fewer_rows_match_than_the_sample)
