@@ -231,16 +231,56 @@ int arc_exec(struct archive *a, const char *sql)
 int arc_begin(struct archive *a)
 {
 	char sp[32];
+	if (a->depth >= ARC_MAX_DEPTH) {
+		warnmsg("archive: transactions nested too deep");
+		return -1;
+	}
 	if (a->depth == 0) {
 		if (arc_exec(a, "BEGIN IMMEDIATE") < 0)
 			return -1;
+		a->unindexed = 0;
 	} else {
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", a->depth);
 		if (arc_exec(a, sp) < 0)
 			return -1;
 	}
+	a->unindexed_at[a->depth] = a->unindexed;
 	a->depth++;
 	return 0;
+}
+
+int arc_index_pending(struct archive *a)
+{
+	if (!a->unindexed)
+		return 0;
+	sqlite3_stmt *st = arc_prep(a, search_index_pending_sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->unindexed);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return arc_fail(a, "index new entries");
+	a->unindexed = 0;
+	return 0;
+}
+
+int arc_index_pending_feed(struct archive *a, int64_t feed_id)
+{
+	static const char sql[] =
+		"SELECT 1 FROM entries WHERE feed_id = ?1 AND id >= ?2 LIMIT 1";
+	if (!a->unindexed)
+		return 0;
+	sqlite3_stmt *st = arc_prep(a, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, a->unindexed);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return arc_index_pending(a);
+	return rc == SQLITE_DONE ? 0 : arc_fail(a, "find new entries");
 }
 
 int arc_commit(struct archive *a)
@@ -249,6 +289,17 @@ int arc_commit(struct archive *a)
 	if (a->depth <= 0)
 		return 0;
 	if (a->depth == 1) {
+		if (sqlite3_get_autocommit(a->db)) {
+			/* SQLite rolled it back after an error (disk full),
+			 * which was reported then */
+			a->depth = 0;
+			a->unindexed = 0;
+			return -1;
+		}
+		if (arc_index_pending(a) < 0) {
+			arc_rollback(a);
+			return -1;
+		}
 		if (sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) !=
 		    SQLITE_OK) {
 			arc_fail(a, "commit");
@@ -270,6 +321,9 @@ void arc_rollback(struct archive *a)
 	char sp[48];
 	if (a->depth <= 0)
 		return;
+	/* what was unindexed when this level opened is again, the index
+	 * rows written inside it (if any) being rolled back too */
+	a->unindexed = a->unindexed_at[a->depth - 1];
 	if (a->depth == 1) {
 		/* Fails harmlessly when SQLite already rolled back. */
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
@@ -847,6 +901,8 @@ int archive_feed_add(struct archive *a, const struct arc_new_feed *nf,
 		*id = sqlite3_column_int64(st, 0);
 		int removed = sqlite3_column_type(st, 1) != SQLITE_NULL;
 		sqlite3_reset(st);
+		if (arc_index_pending_feed(a, *id) < 0)   /* it may be renamed */
+			goto fail;
 		if (removed) {
 			st = arc_prep(a, sql_revive);
 			if (!st)
@@ -931,6 +987,8 @@ int archive_feed_remove(struct archive *a, int64_t id, int purge)
 	sqlite3_stmt *st;
 	if (arc_begin(a) < 0)
 		return -1;
+	if (arc_index_pending_feed(a, id) < 0)
+		goto fail;
 	if (!purge) {
 		st = arc_prep(a, sql_unsub);
 		if (!st)
@@ -1015,6 +1073,9 @@ static int adopt_url(struct archive *a, int64_t feed_id, const char *url,
 	static const char sql_set[] =
 		"UPDATE OR IGNORE feeds SET url = ?2, url_key = ?3 WHERE id = ?1";
 	char *key = archive_canon(url);
+	/* the URL is the name of a feed with no title */
+	if (arc_index_pending_feed(a, feed_id) < 0)
+		goto fail;
 	sqlite3_stmt *st = arc_prep(a, sql_set);
 	if (!st)
 		goto fail;

@@ -106,8 +106,10 @@ sqlite3 *archive_db(struct archive *a);
 const char *archive_path(const struct archive *a);
 int archive_schema_version(struct archive *a);   /* user_version, or -1 */
 
-/* Group several calls into one transaction (import: all or nothing).
- * They nest; the outermost takes the write lock at once. 0 or -1. */
+/* Group several calls into one transaction (import: all or nothing;
+ * fetch: many feeds, each a savepoint). They nest; the outermost takes
+ * the write lock at once, and its commit indexes the entries that are
+ * new in it, so search never sees an entry it cannot find. 0 or -1. */
 int archive_begin(struct archive *a);
 int archive_commit(struct archive *a);
 void archive_rollback(struct archive *a);

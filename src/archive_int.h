@@ -12,12 +12,21 @@
 #include "util.h"
 
 #define ARC_MAX_STMTS 96
+#define ARC_MAX_DEPTH 8
 
 struct archive {
 	sqlite3 *db;
 	char *path;
 	struct checkpointer *ckpt; /* NULL: SQLite checkpoints as it writes */
 	int depth;                 /* open transaction / savepoint levels */
+	/* Entries new in the open transaction and not yet in the search
+	 * index: every id >= unindexed (0: none). Ingest leaves them to
+	 * arc_index_pending at the outermost COMMIT, so that FTS5 writes
+	 * one segment per transaction: it writes one at every savepoint
+	 * (each feed) once it holds pending rows. unindexed_at[d] is the
+	 * value when savepoint d opened, put back when it rolls back. */
+	int64_t unindexed;
+	int64_t unindexed_at[ARC_MAX_DEPTH];
 	int schema;                /* the version it was migrated to */
 	int nst;
 	const char *sql[ARC_MAX_STMTS];
@@ -39,6 +48,16 @@ int arc_exec(struct archive *a, const char *sql);
 int arc_begin(struct archive *a);
 int arc_commit(struct archive *a);
 void arc_rollback(struct archive *a);
+
+/* Index the entries ingest left unindexed (a->unindexed). The outermost
+ * commit calls it; so must anything that, inside a transaction, changes
+ * or deletes entries or a feed's name: the search triggers then delete
+ * index rows, and FTS5 would delete rows that are not there yet (a
+ * corrupt index). A no-op when nothing waits. 0 or -1. */
+int arc_index_pending(struct archive *a);
+/* The same when feed_id has entries waiting: before its name changes or
+ * it goes. */
+int arc_index_pending_feed(struct archive *a, int64_t feed_id);
 
 /* Binding and reading helpers: NULL and "" bind as NULL. */
 void arc_bind_text(sqlite3_stmt *st, int i, const char *s);

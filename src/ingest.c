@@ -625,26 +625,12 @@ static int insert_entry(struct arc_ingest *in, const struct entry *e,
 		arc_fail(a, "archive an entry");
 		goto done;
 	}
-	/* (an archive opened at an older schema, in tests, has no index
-	 * or indexes by its trigger) */
-	sqlite3_stmt *ix = a->schema >= 5 ? arc_prep(a, search_index_new_sql)
-	                                  : NULL;
-	if (a->schema >= 5 && !ix)
+	/* indexed at the transaction's end (an archive opened at an older
+	 * schema, in tests, has no index or indexes by its trigger) */
+	if (a->schema >= 5 && !a->unindexed)
+		a->unindexed = sqlite3_last_insert_rowid(a->db);
+	if (a->depth == 0 && arc_index_pending(a) < 0)
 		goto done;
-	if (ix) {
-		sqlite3_bind_int64(ix, 1, sqlite3_last_insert_rowid(a->db));
-		arc_bind_text(ix, 2, e->title);
-		arc_bind_text(ix, 3, text);
-		arc_bind_text(ix, 4, f.authors);
-		arc_bind_text(ix, 5, f.categories);
-		sqlite3_bind_int64(ix, 6, in->feed_id);
-		rc = sqlite3_step(ix);
-		sqlite3_reset(ix);
-		if (rc != SQLITE_DONE) {
-			arc_fail(a, "index an entry");
-			goto done;
-		}
-	}
 	in->c.fresh++;
 	ret = 0;
 done:
@@ -706,6 +692,10 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 		"categories", "enclosures", "source",
 	};
 	struct archive *a = in->a;
+	/* one new in this transaction is indexed before its trigger
+	 * deletes its old terms from the index */
+	if (a->unindexed && id >= a->unindexed && arc_index_pending(a) < 0)
+		return -1;
 	struct fields f;
 	char *text = NULL;
 	int ret = -1;
@@ -930,6 +920,8 @@ int archive_ingest_feed_name(struct arc_ingest *in, const struct feed *f)
 		"NULL AND feed_title IS NOT ?2";
 	if (!f->title)
 		return 0;
+	if (arc_index_pending_feed(in->a, in->feed_id) < 0)
+		return -1;
 	sqlite3_stmt *st = arc_prep(in->a, sql);
 	if (!st)
 		return -1;
@@ -947,7 +939,28 @@ int archive_ingest_feed(struct arc_ingest *in, const struct feed *f)
 		"AND (feed_title IS NOT ?2 OR site_url IS NOT ?3)";
 	static const char sql_ttl[] =
 		"UPDATE feeds SET ttl = ?2 WHERE id = ?1 AND ttl IS NOT ?2";
-	sqlite3_stmt *st = arc_prep(in->a, sql);
+	/* (archive.h's arc_feed_name: the feed's title comes first) */
+	static const char sql_renames[] =
+		"SELECT 1 FROM feeds WHERE id = ?1 AND title IS NULL "
+		"AND coalesce(?2, url) IS NOT coalesce(feed_title, url)";
+	sqlite3_stmt *st;
+	if (in->a->unindexed) {
+		/* its new entries, not indexed yet, are about to be
+		 * indexed again under the new name */
+		if (!(st = arc_prep(in->a, sql_renames)))
+			return -1;
+		sqlite3_bind_int64(st, 1, in->feed_id);
+		arc_bind_text(st, 2, f->title);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_ROW) {
+			if (arc_index_pending(in->a) < 0)
+				return -1;
+		} else if (rc != SQLITE_DONE) {
+			return arc_fail(in->a, "update a feed");
+		}
+	}
+	st = arc_prep(in->a, sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, in->feed_id);

@@ -785,7 +785,7 @@ const char search_schema_v4[] =
 	"INSERT INTO search(search) VALUES ('rebuild');";
 
 const char search_schema_v5[] =
-	/* new entries are indexed by ingest (search_index_new_sql) */
+	/* new entries are indexed by ingest (search_index_pending_sql) */
 	"DROP TRIGGER IF EXISTS search_entry_new;";
 
 const char search_schema_v6[] =
@@ -797,9 +797,9 @@ const char search_schema_v6[] =
 	 * search times. */
 	"INSERT INTO search(search, rank) VALUES ('automerge', 8);";
 
-const char search_index_new_sql[] =
-	"INSERT INTO search(rowid, " S_COLS ") VALUES (?1, ?2, ?3, "
-	S_AUTHORS("?4") ", " S_CATS("?5") ", " S_INDEXED_NAME("?6") ")";
+const char search_index_pending_sql[] =
+	"INSERT INTO search(rowid, " S_COLS ") SELECT id, " S_COLS
+	" FROM search_content WHERE id >= ?1";
 
 /* ---- searching ---- */
 

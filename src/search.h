@@ -6,10 +6,10 @@
  * `search` (title, body = entries.text, author, category, feed = the
  * feed's name) with the "warta" tokenizer, external content (the view
  * search_content over entries, so no text is stored twice), kept in step
- * inside the ingest transaction: a new entry by search_index_new_sql,
- * which ingest runs after its INSERT, everything else by triggers (an
- * entry's latest version is what is indexed, a renamed feed is
- * re-indexed, a purged feed leaves nothing behind). Every connection
+ * inside the ingest transaction: new entries by search_index_pending_sql,
+ * which the transaction runs before it commits, everything else by
+ * triggers (an entry's latest version is what is indexed, a renamed
+ * feed is re-indexed, a purged feed leaves nothing behind). Every connection
  * needs tokenizer_register() first (archive.c's connection hook), and a
  * program without it (the sqlite3 shell) can read the archive but not
  * change entries or feeds.
@@ -63,13 +63,14 @@ extern const char search_schema_v4[];
 extern const char search_schema_v5[];
 /* Migration 6: FTS5's automerge at 8 (fewer merges during a fetch). */
 extern const char search_schema_v6[];
-/* Indexes one new entry: ?1 its id, ?2 title, ?3 text (entries.text),
- * ?4 authors and ?5 categories as entries stores them, ?6 its feed_id.
- * A statement of its own, not an AFTER INSERT trigger: a trigger makes
- * the INSERT a statement transaction, and FTS5 writes its pending terms
- * to disk at every savepoint, so the index cost twice as much CPU as
- * the rest of a cold ingest (make bench BENCH=ingest). */
-extern const char search_index_new_sql[];
+/* Indexes the entries whose id is ?1 or more, as the triggers index a
+ * changed one (archive_int.h's arc_index_pending runs it). Not an AFTER
+ * INSERT trigger, nor a statement after each INSERT: FTS5 writes its
+ * pending terms to disk as a new segment at every savepoint, a trigger
+ * makes each INSERT one, and each feed of a fetch is one. Indexing a
+ * whole transaction's entries at its end writes one segment, and the
+ * merging of segments was a fifth of a cold ingest's CPU. */
+extern const char search_index_pending_sql[];
 
 /* How many matches bm25 ranks at most: the newest ones. Ranking and the
  * scan under it cost about 3 µs a match on a million entries; 5,000
