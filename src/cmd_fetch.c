@@ -597,6 +597,21 @@ struct job {
 	struct arc_feed f;
 };
 
+/* Feeds are committed in groups: each feed's work is a savepoint (it
+ * lands whole or not at all), and the transaction around them commits
+ * as soon as no other transfer has finished (the run waits for the
+ * network then anyway), else after GROUP_FEEDS feeds, GROUP_ENTRIES
+ * new or changed entries or GROUP_MS. A commit per feed wrote the
+ * pages that every feed touches (the date index, story keys, a new
+ * index segment) once per feed: 2,000 feeds of 50 entries took 1.6
+ * times as long. The bounds keep memory flat (dirty pages and the
+ * index's pending terms) and what a crash can undo short: the feeds
+ * of the last second, fetched again by the next run since their
+ * validators went with them. */
+#define GROUP_FEEDS 64
+#define GROUP_ENTRIES 2000
+#define GROUP_MS 1000
+
 struct run {
 	struct archive *a;
 	struct fetcher *ft;
@@ -608,7 +623,27 @@ struct run {
 	struct timespec drawn;
 	struct fetch_tally t;
 	size_t total;
+	int group;            /* feeds in the open transaction (0: none) */
+	long group_entries;
+	struct timespec group_began;
 };
+
+static int64_t ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static int group_commit(struct run *r)
+{
+	if (!r->group)
+		return 0;
+	r->group = 0;
+	r->group_entries = 0;
+	return archive_commit(r->a);
+}
 
 static void bar_clear(struct run *r)
 {
@@ -622,13 +657,9 @@ static void bar_draw(struct run *r, int force)
 {
 	if (!r->bar)
 		return;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	int64_t ms = (int64_t)(now.tv_sec - r->drawn.tv_sec) * 1000 +
-	             (now.tv_nsec - r->drawn.tv_nsec) / 1000000;
-	if (!force && r->bar_shown && ms < 100)
+	if (!force && r->bar_shown && ms_since(&r->drawn) < 100)
 		return;
-	r->drawn = now;
+	clock_gettime(CLOCK_MONOTONIC, &r->drawn);
 	double mib = (double)fetcher_bytes(r->ft) / (1 << 20);
 	char left[96];
 	int n = snprintf(left, sizeof left, "%d/%zu feeds  %.1f MiB  %ld new",
@@ -716,10 +747,23 @@ static int complete(struct run *r, struct pending *p, struct fetch_res *got)
 		return -1;
 	}
 	fetcher_pump(r->ft);
-	struct outcome o;
-	int gone;
-	int rc = outcome_locked(r->a, &j->f, res, j->started, r->ft, &o,
-	                        &gone);
+	struct outcome o = {0};
+	int gone = 0, rc = 0;
+	if (!r->group) {
+		rc = archive_begin(r->a);
+		clock_gettime(CLOCK_MONOTONIC, &r->group_began);
+		r->group = rc == 0;
+	}
+	if (rc == 0)
+		rc = outcome_locked(r->a, &j->f, res, j->started, r->ft, &o,
+		                    &gone);
+	if (rc == 0) {
+		r->group_entries += o.c.fresh + o.c.updated;
+		if (++r->group >= GROUP_FEEDS ||
+		    r->group_entries >= GROUP_ENTRIES ||
+		    ms_since(&r->group_began) >= GROUP_MS)
+			rc = group_commit(r);
+	}
 	if (gone)
 		r->total--;
 	if (rc == 0 && !gone) {
@@ -750,12 +794,21 @@ static int run_all(struct run *r, struct pending *p)
 		if (fetcher_busy(r->ft) == 0)
 			break;
 		bar_draw(r, 0);
-		struct fetch_res *res = fetcher_next(r->ft, r->bar ? 100 : -1);
+		/* with feeds to commit, only what has finished already */
+		struct fetch_res *res = fetcher_next(r->ft, r->group ? 0
+		                                     : r->bar ? 100 : -1);
+		if (!res && group_commit(r) < 0) {
+			ret = -1;
+			break;
+		}
 		if (res && complete(r, p, res) < 0) {
 			ret = -1;
 			break;
 		}
 	}
+	/* (after an error, the feeds archived before it) */
+	if (group_commit(r) < 0)
+		ret = -1;
 	if (ret == 0)
 		bar_draw(r, 1);   /* the full bar, for a moment */
 	for (int i = 0; i <= r->njobs; i++)
