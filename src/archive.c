@@ -253,14 +253,26 @@ int arc_index_pending(struct archive *a)
 {
 	if (!a->unindexed)
 		return 0;
-	sqlite3_stmt *st = arc_prep(a, search_index_pending_sql);
-	if (!st)
+	sqlite3_stmt *rd = arc_prep(a, search_pending_sql);
+	sqlite3_stmt *wr = arc_prep(a, search_index_sql);
+	if (!rd || !wr)
 		return -1;
-	sqlite3_bind_int64(st, 1, a->unindexed);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return arc_fail(a, "index new entries");
+	sqlite3_bind_int64(rd, 1, a->unindexed);
+	int rc;
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		for (int i = 0; i < 6; i++)
+			sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
+		rc = sqlite3_step(wr);
+		sqlite3_reset(wr);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	if (rc != SQLITE_DONE) {
+		arc_fail(a, "index new entries");   /* (before the reset) */
+		sqlite3_reset(rd);
+		return -1;
+	}
+	sqlite3_reset(rd);
 	a->unindexed = 0;
 	return 0;
 }

@@ -785,7 +785,7 @@ const char search_schema_v4[] =
 	"INSERT INTO search(search) VALUES ('rebuild');";
 
 const char search_schema_v5[] =
-	/* new entries are indexed by ingest (search_index_pending_sql) */
+	/* new entries are indexed by ingest (search_pending_sql) */
 	"DROP TRIGGER IF EXISTS search_entry_new;";
 
 const char search_schema_v6[] =
@@ -797,9 +797,10 @@ const char search_schema_v6[] =
 	 * search times. */
 	"INSERT INTO search(search, rank) VALUES ('automerge', 8);";
 
-const char search_index_pending_sql[] =
-	"INSERT INTO search(rowid, " S_COLS ") SELECT id, " S_COLS
-	" FROM search_content WHERE id >= ?1";
+const char search_pending_sql[] =
+	"SELECT id, " S_COLS " FROM search_content WHERE id >= ?1";
+const char search_index_sql[] =
+	"INSERT INTO search(rowid, " S_COLS ") VALUES (?, ?, ?, ?, ?, ?)";
 
 /* ---- searching ---- */
 
