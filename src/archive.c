@@ -236,6 +236,7 @@ int arc_begin(struct archive *a)
 		return -1;
 	}
 	if (a->depth == 0) {
+		checkpoint_between(a->ckpt);
 		if (arc_exec(a, "BEGIN IMMEDIATE") < 0)
 			return -1;
 		a->unindexed = 0;
@@ -549,7 +550,7 @@ struct archive *archive_open_version(const char *path, int version)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(a->db, 1);
-	sqlite3_busy_timeout(a->db, 10000);
+	sqlite3_busy_timeout(a->db, ARC_BUSY_MS);
 	for (size_t i = 0; connection_hooks[i]; i++) {
 		if (connection_hooks[i](a->db) != SQLITE_OK) {
 			arc_fail(a, "set up the connection");
@@ -597,7 +598,8 @@ void archive_close(struct archive *a)
 int archive_background_checkpoints(struct archive *a)
 {
 	if (!a->ckpt)
-		a->ckpt = checkpoint_start(a->db, a->path, ARC_CHECKPOINT_PAGES);
+		a->ckpt = checkpoint_start(a->db, a->path, ARC_CHECKPOINT_PAGES,
+		                           ARC_BUSY_MS);
 	return a->ckpt ? 0 : -1;
 }
 

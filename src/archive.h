@@ -90,6 +90,8 @@ void archive_close(struct archive *a);
 /* A checkpoint of the WAL once it holds this many pages (16 MiB): fewer,
  * larger checkpoints, since each one fsyncs. */
 #define ARC_CHECKPOINT_PAGES 4096
+/* How long a writer waits for another one (SQLite's busy timeout). */
+#define ARC_BUSY_MS 10000
 
 /* From now until archive_close, the WAL's checkpoints run in a thread of
  * their own, on a connection of their own (checkpoint.h): for a long

@@ -6,9 +6,9 @@
 
 #include "checkpoint.h"
 
-/* The WAL's size, in thresholds, past which the thread makes sure the
- * writer starts it over; and how long that RESTART may wait for a reader
- * still in the WAL (a long export), since new writes wait with it: past
+/* The WAL's size, in thresholds, past which the writer starts it over
+ * (checkpoint_between); and how long that RESTART may wait for a reader
+ * still in the WAL (a long export), since the writer waits with it: past
  * that it gives up, and the WAL grows until a later try. */
 #define RESTART_AT 4
 #define RESTART_WAIT_MS 100
@@ -21,6 +21,8 @@ struct checkpointer {
 	pthread_cond_t cv;
 	int pages;
 	int mark;              /* the WAL's size at the last request (writer) */
+	int writer_wait_ms;    /* the writer's own busy timeout */
+	int frames;            /* the WAL's size at the last commit (writer) */
 	int want, busy, stop;  /* under mu */
 	long done;             /* under mu */
 };
@@ -33,6 +35,7 @@ static int on_commit(void *v, sqlite3 *db, const char *schema, int frames)
 	struct checkpointer *c = v;
 	(void)db;
 	(void)schema;
+	c->frames = frames;
 	if (frames < c->mark)  /* the WAL was started over */
 		c->mark = 0;
 	if (frames - c->mark >= c->pages) {
@@ -63,16 +66,11 @@ static void *run(void *v)
 		 * the archive is whole either way. The writer always has
 		 * a frame or two past what a PASSIVE one copied, so it never
 		 * finds the WAL wholly copied and never starts it over: past
-		 * RESTART_AT times the threshold, a RESTART waits for the
-		 * writer's transaction to end and copies the last frames
-		 * (the writer waits for that one, a few ms). */
-		int log = 0, copied = 0;
+		 * RESTART_AT times the threshold, the writer does (a RESTART
+		 * from here would need the write lock, which a busy fetch
+		 * holds but for a moment between transactions). */
 		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		                          &log, &copied);
-		if (log >= RESTART_AT * c->pages && copied == log)
-			sqlite3_wal_checkpoint_v2(c->db, NULL,
-			                          SQLITE_CHECKPOINT_RESTART, NULL,
-			                          NULL);
+		                          NULL, NULL);
 		pthread_mutex_lock(&c->mu);
 		c->busy = 0;
 		c->done++;
@@ -82,12 +80,13 @@ static void *run(void *v)
 }
 
 struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
-                                      int pages)
+                                      int pages, int writer_wait_ms)
 {
 	struct checkpointer *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	c->writer = writer;
+	c->writer_wait_ms = writer_wait_ms;
 	c->pages = pages > 0 ? pages : 1;
 	/* a connection sees the WAL only once it has read something: before
 	 * that, a checkpoint on it is a no-op for a file "not in WAL mode" */
@@ -110,6 +109,21 @@ struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
 	}
 	sqlite3_wal_hook(writer, on_commit, c);
 	return c;
+}
+
+void checkpoint_between(struct checkpointer *c)
+{
+	if (!c || c->frames < RESTART_AT * c->pages)
+		return;
+	/* The frames since the thread's last checkpoint, then the WAL is
+	 * wholly copied and this connection's next write starts it over.
+	 * SQLITE_BUSY at once while the thread is at work: next time. */
+	sqlite3_busy_timeout(c->writer, RESTART_WAIT_MS);
+	if (sqlite3_wal_checkpoint_v2(c->writer, NULL,
+	                              SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
+	    SQLITE_OK)
+		c->frames = 0;
+	sqlite3_busy_timeout(c->writer, c->writer_wait_ms);
 }
 
 void checkpoint_stop(struct checkpointer *c, int restore)

@@ -10,13 +10,19 @@
  * a commit leaves the WAL at `pages` pages or more, wakes a thread that
  * runs a PASSIVE checkpoint on that connection. PASSIVE never waits for
  * or blocks the writer or readers. A writer that always has a frame past
- * the last checkpoint would never start the WAL over, so once it holds
- * four times `pages`, the thread runs a RESTART: new writes wait for it
- * (a few ms, at most 100 when a reader is still in the WAL; readers
- * never wait), and the writer's next transaction starts the WAL over.
+ * the last checkpoint would never start the WAL over (a cold fetch grew
+ * it to 650 MB for a 320 MB archive), so once it holds four times
+ * `pages`, the writer runs a RESTART itself, between two transactions
+ * (checkpoint_between): it copies the frames since the thread's last
+ * checkpoint and fsyncs (tens of ms, at most 100 more when a reader is
+ * still in the WAL; readers never wait), and its next transaction
+ * starts the WAL over.
  *
  * Durability is SQLite's own: every commit is in the WAL before it
  * returns, and the checkpoints are the same ones, run elsewhere.
+ *
+ * writer_wait_ms is the writer's busy timeout, put back after its
+ * RESTART (which waits for readers 100 ms at most).
  *
  * checkpoint_stop() joins the thread, closes its connection, and gives
  * the writer back an automatic checkpoint every `restore` pages (NULL is
@@ -33,7 +39,9 @@
 struct checkpointer;
 
 struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
-                                      int pages);
+                                      int pages, int writer_wait_ms);
+/* The writer, holding no transaction: the RESTART, when it is due. */
+void checkpoint_between(struct checkpointer *c);
 void checkpoint_stop(struct checkpointer *c, int restore);
 
 /* How many checkpoints the thread has run (for tests). */
