@@ -311,7 +311,7 @@ static int outcome_locked(struct archive *a, const struct arc_feed *f,
 /* Tally and say what came of one feed. */
 static void report(struct archive *a, const struct arc_feed *f,
                    const struct fetch_res *res, const struct outcome *o,
-                   int flags, struct fetch_tally *t)
+                   int flags, struct fetch_tally *t, FILE *out, FILE *err)
 {
 	t->feeds++;
 	switch (o->kind) {
@@ -322,10 +322,11 @@ static void report(struct archive *a, const struct arc_feed *f,
 		char ub[2048];
 		/* A government site's broken certificate is the common case,
 		 * and the fix is the user's to choose: say which it is. */
-		warnmsg("%s: %s%s", url_redact_buf(f->url, ub, sizeof ub),
-		        o->error, strncmp(o->error, "TLS certificate", 15) ? "" :
-		        "; if you trust this site, remove it and add it again "
-		        "with --insecure");
+		warnmsg_to(err, "%s: %s%s",
+		           url_redact_buf(f->url, ub, sizeof ub), o->error,
+		           strncmp(o->error, "TLS certificate", 15) ? "" :
+		           "; if you trust this site, remove it and add it "
+		           "again with --insecure");
 		return;
 	case OUT_NOT_MODIFIED:
 		t->not_modified++;
@@ -344,26 +345,26 @@ static void report(struct archive *a, const struct arc_feed *f,
 	    archive_feed_get(a, f->id, &named) == 1)
 		f = &named;
 	if (o->kind == OUT_NOT_MODIFIED)
-		printf("#%lld %s: not modified (%s, %lld ms)\n",
-		       (long long)f->id, arc_feed_name(f),
-		       o->same_bytes ? "same bytes" : "304",
-		       (long long)res->duration_ms);
+		fprintf(out, "#%lld %s: not modified (%s, %lld ms)\n",
+		        (long long)f->id, arc_feed_name(f),
+		        o->same_bytes ? "same bytes" : "304",
+		        (long long)res->duration_ms);
 	else if (res->status)
-		printf("#%lld %s: %ld new, %ld updated, %ld unchanged "
-		       "(%ld, %lld KiB, %lld ms)\n", (long long)f->id,
-		       arc_feed_name(f), o->c.fresh, o->c.updated,
-		       o->c.unchanged, res->status,
-		       (long long)(res->bytes + 1023) / 1024,
-		       (long long)res->duration_ms);
+		fprintf(out, "#%lld %s: %ld new, %ld updated, %ld unchanged "
+		        "(%ld, %lld KiB, %lld ms)\n", (long long)f->id,
+		        arc_feed_name(f), o->c.fresh, o->c.updated,
+		        o->c.unchanged, res->status,
+		        (long long)(res->bytes + 1023) / 1024,
+		        (long long)res->duration_ms);
 	else
-		printf("#%lld %s: %ld new, %ld updated, %ld unchanged "
-		       "(file, %lld KiB, %lld ms)\n", (long long)f->id,
-		       arc_feed_name(f), o->c.fresh, o->c.updated,
-		       o->c.unchanged, (long long)(res->bytes + 1023) / 1024,
-		       (long long)res->duration_ms);
+		fprintf(out, "#%lld %s: %ld new, %ld updated, %ld unchanged "
+		        "(file, %lld KiB, %lld ms)\n", (long long)f->id,
+		        arc_feed_name(f), o->c.fresh, o->c.updated,
+		        o->c.unchanged, (long long)(res->bytes + 1023) / 1024,
+		        (long long)res->duration_ms);
 	if (o->moved)
-		printf("#%lld moved permanently: its URL is now %s\n",
-		       (long long)f->id, o->moved);
+		fprintf(out, "#%lld moved permanently: its URL is now %s\n",
+		        (long long)f->id, o->moved);
 	arc_feed_clear(&named);
 }
 
@@ -381,7 +382,7 @@ int fetch_feed_with(struct archive *a, int64_t feed_id,
 	int gone;
 	rc = outcome_locked(a, &f, res, started, NULL, &o, &gone);
 	if (rc == 0 && !gone)
-		report(a, &f, res, &o, flags, t);
+		report(a, &f, res, &o, flags, t, stdout, stderr);
 	outcome_clear(&o);
 	fetch_res_clear(res);
 	arc_feed_clear(&f);
@@ -601,16 +602,18 @@ struct job {
  * lands whole or not at all), and the transaction around them commits
  * as soon as no other transfer has finished (the run waits for the
  * network then anyway), else after GROUP_FEEDS feeds, GROUP_ENTRIES
- * new or changed entries or GROUP_MS. A commit per feed wrote the
- * pages that every feed touches (the date index, story keys, a new
- * index segment) once per feed: 2,000 feeds of 50 entries took 1.6
- * times as long. The bounds keep memory flat (dirty pages and the
- * index's pending terms) and what a crash can undo short: the feeds
- * of the last second, fetched again by the next run since their
- * validators went with them. */
+ * new or changed entries, or once a feed ends GROUP_MS after the first
+ * began. A commit per feed wrote the pages that every feed touches (the
+ * date index, story keys, a new index segment) once per feed: 2,000
+ * feeds of 50 entries took 1.4 times as long. The bounds keep what a
+ * crash can undo short (the feeds of the last moment, fetched again by
+ * the next run since their validators went with them) and give other
+ * writers a turn. What a group's feeds have to say is held until it
+ * has committed: no line for a feed that was not kept, and no write to
+ * a full pipe while the archive is locked. */
 #define GROUP_FEEDS 64
 #define GROUP_ENTRIES 2000
-#define GROUP_MS 1000
+#define GROUP_MS 500
 
 struct run {
 	struct archive *a;
@@ -623,9 +626,13 @@ struct run {
 	struct timespec drawn;
 	struct fetch_tally t;
 	size_t total;
-	int group;            /* feeds in the open transaction (0: none) */
+	int grouped;          /* a group's transaction is open */
+	int group;            /* feeds in it */
 	long group_entries;
 	struct timespec group_began;
+	FILE *out, *err;      /* its reports, until it commits */
+	char *outp, *errp;
+	size_t outn, errn;
 };
 
 static int64_t ms_since(const struct timespec *t0)
@@ -636,21 +643,62 @@ static int64_t ms_since(const struct timespec *t0)
 	       (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static int group_commit(struct run *r)
-{
-	if (!r->group)
-		return 0;
-	r->group = 0;
-	r->group_entries = 0;
-	return archive_commit(r->a);
-}
-
 static void bar_clear(struct run *r)
 {
 	if (r->bar_shown) {
 		fputs("\r\033[K", stderr);
 		r->bar_shown = 0;
 	}
+}
+
+static int group_open(struct run *r)
+{
+	if (archive_begin(r->a) < 0)
+		return -1;
+	r->grouped = 1;
+	clock_gettime(CLOCK_MONOTONIC, &r->group_began);
+	r->out = open_memstream(&r->outp, &r->outn);
+	r->err = open_memstream(&r->errp, &r->errn);
+	return 0;
+}
+
+/* The group's reports, once it is kept (else dropped: the archive's
+ * error has been said, and the line below says what it cost). */
+static void group_say(struct run *r, int kept, int feeds)
+{
+	FILE *f[2] = {r->out, r->err}, *to[2] = {stdout, stderr};
+	char **p[2] = {&r->outp, &r->errp};
+	size_t *n[2] = {&r->outn, &r->errn};
+	for (int i = 0; i < 2; i++) {
+		if (!f[i])
+			continue;
+		fclose(f[i]);
+		if (kept && *n[i]) {
+			if (i == 1)
+				bar_clear(r);
+			fwrite(*p[i], 1, *n[i], to[i]);
+		}
+		free(*p[i]);
+		*p[i] = NULL;
+		*n[i] = 0;
+	}
+	r->out = r->err = NULL;
+	if (!kept && feeds)
+		warnmsg("what came of the last %d feed%s was not saved; the "
+		        "next fetch fetches them again", feeds,
+		        feeds == 1 ? "" : "s");
+}
+
+static int group_commit(struct run *r)
+{
+	if (!r->grouped)
+		return 0;
+	int feeds = r->group, rc = archive_commit(r->a);
+	r->grouped = 0;
+	r->group = 0;
+	r->group_entries = 0;
+	group_say(r, rc == 0, feeds);
+	return rc;
 }
 
 static void bar_draw(struct run *r, int force)
@@ -748,29 +796,25 @@ static int complete(struct run *r, struct pending *p, struct fetch_res *got)
 	}
 	fetcher_pump(r->ft);
 	struct outcome o = {0};
-	int gone = 0, rc = 0;
-	if (!r->group) {
-		rc = archive_begin(r->a);
-		clock_gettime(CLOCK_MONOTONIC, &r->group_began);
-		r->group = rc == 0;
-	}
+	int gone = 0;
+	int rc = r->grouped ? 0 : group_open(r);
 	if (rc == 0)
 		rc = outcome_locked(r->a, &j->f, res, j->started, r->ft, &o,
 		                    &gone);
-	if (rc == 0) {
-		r->group_entries += o.c.fresh + o.c.updated;
-		if (++r->group >= GROUP_FEEDS ||
-		    r->group_entries >= GROUP_ENTRIES ||
-		    ms_since(&r->group_began) >= GROUP_MS)
-			rc = group_commit(r);
-	}
 	if (gone)
 		r->total--;
 	if (rc == 0 && !gone) {
-		if (o.kind == OUT_FAILED)
+		if (!r->err && o.kind == OUT_FAILED)
 			bar_clear(r);
-		report(r->a, &j->f, res, &o, r->flags, &r->t);
+		r->group++;
+		r->group_entries += o.c.fresh + o.c.updated;
+		report(r->a, &j->f, res, &o, r->flags, &r->t,
+		       r->out ? r->out : stdout, r->err ? r->err : stderr);
 	}
+	if (rc == 0 && (r->group >= GROUP_FEEDS ||
+	                r->group_entries >= GROUP_ENTRIES ||
+	                ms_since(&r->group_began) >= GROUP_MS))
+		rc = group_commit(r);
 	outcome_clear(&o);
 	fetch_res_clear(res);
 	arc_feed_clear(&j->f);
@@ -795,7 +839,7 @@ static int run_all(struct run *r, struct pending *p)
 			break;
 		bar_draw(r, 0);
 		/* with feeds to commit, only what has finished already */
-		struct fetch_res *res = fetcher_next(r->ft, r->group ? 0
+		struct fetch_res *res = fetcher_next(r->ft, r->grouped ? 0
 		                                     : r->bar ? 100 : -1);
 		if (!res && group_commit(r) < 0) {
 			ret = -1;

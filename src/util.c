@@ -211,26 +211,42 @@ int str_ihas_prefix(const char *s, const char *prefix)
 	return 1;
 }
 
-void warnmsg(const char *fmt, ...)
+static void vwarnmsg_to(FILE *f, const char *fmt, va_list ap)
 {
 	struct buf b = {0};
-	va_list ap;
-	va_start(ap, fmt);
+	va_list again;
+	va_copy(again, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		va_end(again);
 		return;
+	}
 	buf_grow(&b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(b.p, (size_t)n + 1, fmt, again);
+	va_end(again);
 	/* One line each: a message built from feed data must not break the
 	 * line-per-message promise. */
 	for (char *p = b.p; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	fprintf(stderr, "%s: %s\n", progname, b.p);
+	fprintf(f, "%s: %s\n", progname, b.p);
 	free(b.p);
+}
+
+void warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarnmsg_to(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void warnmsg_to(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarnmsg_to(f, fmt, ap);
+	va_end(ap);
 }
 
 int64_t now_utc(void)

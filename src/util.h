@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define WARTA_VERSION "0.1.0"
 #define WARTA_URL "https://github.com/warta-archive/warta"
@@ -57,6 +58,9 @@ const char *url_redact_buf(const char *url, char *out, size_t n);
 
 /* Messages: "warta: ..." on stderr, one line. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same into f (a buffer to print later). */
+void warnmsg_to(FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 extern const char *progname;
 
 /* Time, for everything that needs "now" (tests may pin it through the
