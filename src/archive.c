@@ -13,6 +13,7 @@
 
 #include "archive_int.h"
 #include "checkpoint.h"
+#include "lock.h"
 #include "rank.h"
 #include "search.h"
 #include "tokenizer.h"
@@ -228,6 +229,12 @@ int arc_exec(struct archive *a, const char *sql)
 	return 0;
 }
 
+static void turn_end(struct archive *a)
+{
+	if (!a->bulk)
+		lock_turn_hold(a->turn_fd, 0);
+}
+
 int arc_begin(struct archive *a)
 {
 	char sp[32];
@@ -236,9 +243,17 @@ int arc_begin(struct archive *a)
 		return -1;
 	}
 	if (a->depth == 0) {
+		if (a->turn_fd == -2)
+			a->turn_fd = lock_turn_open(a->path);
+		if (a->bulk)
+			lock_turn_give(a->turn_fd);
+		else
+			lock_turn_hold(a->turn_fd, 1);
 		checkpoint_between(a->ckpt);
-		if (arc_exec(a, "BEGIN IMMEDIATE") < 0)
+		if (arc_exec(a, "BEGIN IMMEDIATE") < 0) {
+			turn_end(a);
 			return -1;
+		}
 		a->unindexed = 0;
 	} else {
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", a->depth);
@@ -307,6 +322,7 @@ int arc_commit(struct archive *a)
 			 * which was reported then */
 			a->depth = 0;
 			a->unindexed = 0;
+			turn_end(a);
 			return -1;
 		}
 		if (arc_index_pending(a) < 0) {
@@ -320,6 +336,7 @@ int arc_commit(struct archive *a)
 			return -1;
 		}
 		a->depth = 0;
+		turn_end(a);
 		return 0;
 	}
 	snprintf(sp, sizeof sp, "RELEASE s%d", a->depth - 1);
@@ -341,6 +358,7 @@ void arc_rollback(struct archive *a)
 		/* Fails harmlessly when SQLite already rolled back. */
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 		a->depth = 0;
+		turn_end(a);
 		return;
 	}
 	snprintf(sp, sizeof sp, "ROLLBACK TO s%d", a->depth - 1);
@@ -540,6 +558,7 @@ struct archive *archive_open_version(const char *path, int version)
 
 	struct archive *a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(path);
+	a->turn_fd = -2;
 	if (sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		if (a->db)
@@ -587,6 +606,8 @@ void archive_close(struct archive *a)
 		return;
 	arc_rollback(a);
 	checkpoint_stop(a->ckpt, 0);
+	if (a->turn_fd >= 0)
+		close(a->turn_fd);
 	for (int i = 0; i < a->nst; i++)
 		sqlite3_finalize(a->st[i]);
 	if (a->db)
@@ -597,6 +618,7 @@ void archive_close(struct archive *a)
 
 int archive_background_checkpoints(struct archive *a)
 {
+	a->bulk = 1;
 	if (!a->ckpt)
 		a->ckpt = checkpoint_start(a->db, a->path, ARC_CHECKPOINT_PAGES,
 		                           ARC_BUSY_MS);

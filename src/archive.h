@@ -96,7 +96,10 @@ void archive_close(struct archive *a);
 /* From now until archive_close, the WAL's checkpoints run in a thread of
  * their own, on a connection of their own (checkpoint.h): for a long
  * write such as a fetch, which would otherwise stop for every fsync.
- * 0, or -1 when that cannot be had (nothing changes; nothing printed).
+ * Such a writer also lets other writers go first between two of its
+ * transactions (lock.h's turns), where they would starve waiting for a
+ * gap. 0, or -1 when the thread cannot be had (nothing else changes;
+ * nothing printed).
  * The archive's own connection must still be used from one thread. */
 int archive_background_checkpoints(struct archive *a);
 /* How many such checkpoints have run; -1 when none are in a thread. */

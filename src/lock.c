@@ -103,3 +103,40 @@ void lock_release(int fd)
 	flock(fd, LOCK_UN);
 	close(fd);
 }
+
+/* the byte: past the pid, though any byte would do */
+#define TURN_AT 4096
+
+int lock_turn_open(const char *db_path)
+{
+	char *path = xasprintf("%s.lock", db_path);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	return fd;
+}
+
+static int turn_lock(int fd, int cmd, short type)
+{
+	struct flock fl = {.l_type = type, .l_whence = SEEK_SET,
+	                   .l_start = TURN_AT, .l_len = 1};
+	int rc;
+	while ((rc = fcntl(fd, cmd, &fl)) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
+void lock_turn_hold(int fd, int on)
+{
+	if (fd >= 0)
+		turn_lock(fd, F_OFD_SETLKW, on ? F_RDLCK : F_UNLCK);
+}
+
+void lock_turn_give(int fd)
+{
+	if (fd < 0)
+		return;
+	/* someone's turn: wait for its end (it is short) */
+	if (turn_lock(fd, F_OFD_SETLK, F_WRLCK) < 0)
+		turn_lock(fd, F_OFD_SETLKW, F_WRLCK);
+	turn_lock(fd, F_OFD_SETLK, F_UNLCK);
+}

@@ -19,4 +19,19 @@ int lock_take(const char *db_path, int wait, long *holder,
               void (*waiting)(long pid));
 void lock_release(int fd);
 
+/* Turns at SQLite's write lock. Its busy handler polls (every 100 ms at
+ * last), and a fetch writing group after group leaves the lock free for
+ * microseconds at a time: a short writer (add, remove, import) missed
+ * every gap and failed after its busy timeout. So a writer holds a
+ * shared lock on one byte of PATH.lock from before its BEGIN to its
+ * COMMIT (lock_turn_hold), and the fetch, between two of its
+ * transactions, waits while anyone holds one (lock_turn_give). These
+ * are open-file-description fcntl locks, apart from the fetch lock's
+ * flock on the same file; the kernel drops them with their holder.
+ * lock_turn_open returns a descriptor, or -1 when the lock file cannot
+ * be had (then there are no turns, and SQLite's busy handler alone). */
+int lock_turn_open(const char *db_path);
+void lock_turn_hold(int fd, int on);
+void lock_turn_give(int fd);
+
 #endif
