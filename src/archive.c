@@ -243,12 +243,18 @@ int arc_begin(struct archive *a)
 		return -1;
 	}
 	if (a->depth == 0) {
-		if (a->turn_fd == -2)
+		if (a->turn_fd < 0)   /* (none until a fetch has run) */
 			a->turn_fd = lock_turn_open(a->path);
-		if (a->bulk)
-			lock_turn_give(a->turn_fd);
-		else
+		if (a->bulk == 1) {
+			if (lock_turn_give(a->turn_fd, ARC_BUSY_MS) < 0) {
+				warnmsg("archive %s: another writer has held its "
+				        "turn for %d s; not waiting for it again",
+				        a->path, ARC_BUSY_MS / 1000);
+				a->bulk = 2;   /* gives no more turns */
+			}
+		} else if (!a->bulk) {
 			lock_turn_hold(a->turn_fd, 1);
+		}
 		checkpoint_between(a->ckpt);
 		if (arc_exec(a, "BEGIN IMMEDIATE") < 0) {
 			turn_end(a);
@@ -558,7 +564,7 @@ struct archive *archive_open_version(const char *path, int version)
 
 	struct archive *a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(path);
-	a->turn_fd = -2;
+	a->turn_fd = -1;
 	if (sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		if (a->db)

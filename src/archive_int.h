@@ -19,9 +19,9 @@ struct archive {
 	char *path;
 	struct checkpointer *ckpt; /* NULL: SQLite checkpoints as it writes */
 	int depth;                 /* open transaction / savepoint levels */
-	/* lock.h's turns at the write lock: -2 until the first write */
+	/* lock.h's turns at the write lock, or -1 */
 	int turn_fd;
-	int bulk;                  /* gives turns rather than taking them */
+	int bulk;                  /* 1: gives turns, not takes; 2: neither */
 	/* Entries new in the open transaction and not yet in the search
 	 * index: every id >= unindexed (0: none). Ingest leaves them to
 	 * arc_index_pending at the outermost COMMIT, so that FTS5 writes

@@ -23,6 +23,7 @@ struct checkpointer {
 	int mark;              /* the WAL's size at the last request (writer) */
 	int writer_wait_ms;    /* the writer's own busy timeout */
 	int frames;            /* the WAL's size at the last commit (writer) */
+	int next_try;          /* a RESTART that failed: again at this size */
 	int want, busy, stop;  /* under mu */
 	long done;             /* under mu */
 };
@@ -113,7 +114,7 @@ struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
 
 void checkpoint_between(struct checkpointer *c)
 {
-	if (!c || c->frames < RESTART_AT * c->pages)
+	if (!c || c->frames < RESTART_AT * c->pages || c->frames < c->next_try)
 		return;
 	/* The frames since the thread's last checkpoint, then the WAL is
 	 * wholly copied and this connection's next write starts it over.
@@ -121,8 +122,14 @@ void checkpoint_between(struct checkpointer *c)
 	sqlite3_busy_timeout(c->writer, RESTART_WAIT_MS);
 	if (sqlite3_wal_checkpoint_v2(c->writer, NULL,
 	                              SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
-	    SQLITE_OK)
+	    SQLITE_OK) {
 		c->frames = 0;
+		c->next_try = 0;
+	} else {
+		/* not at every transaction while a reader stays (each try
+		 * waits for it 100 ms): once the WAL has grown again */
+		c->next_try = c->frames + c->pages;
+	}
 	sqlite3_busy_timeout(c->writer, c->writer_wait_ms);
 }
 

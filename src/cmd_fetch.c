@@ -630,6 +630,7 @@ struct run {
 	int group;            /* feeds in it */
 	long group_entries;
 	struct timespec group_began;
+	struct fetch_tally t_before;  /* t when it began */
 	FILE *out, *err;      /* its reports, until it commits */
 	char *outp, *errp;
 	size_t outn, errn;
@@ -656,6 +657,7 @@ static int group_open(struct run *r)
 	if (archive_begin(r->a) < 0)
 		return -1;
 	r->grouped = 1;
+	r->t_before = r->t;
 	clock_gettime(CLOCK_MONOTONIC, &r->group_began);
 	r->out = open_memstream(&r->outp, &r->outn);
 	r->err = open_memstream(&r->errp, &r->errn);
@@ -683,10 +685,14 @@ static void group_say(struct run *r, int kept, int feeds)
 		*n[i] = 0;
 	}
 	r->out = r->err = NULL;
-	if (!kept && feeds)
+	if (!kept)
+		r->t = r->t_before;   /* the summary counts what was kept */
+	if (!kept && feeds) {
+		bar_clear(r);
 		warnmsg("what came of the last %d feed%s was not saved; the "
 		        "next fetch fetches them again", feeds,
 		        feeds == 1 ? "" : "s");
+	}
 }
 
 static int group_commit(struct run *r)

@@ -109,8 +109,13 @@ void lock_release(int fd)
 
 int lock_turn_open(const char *db_path)
 {
+	/* Never made here: only a fetch makes the file (lock_take), and
+	 * without one there is no fetch to take turns with. Made by another
+	 * user (sudo warta add), it would lock that user's fetch out. */
 	char *path = xasprintf("%s.lock", db_path);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+		fd = open(path, O_RDONLY | O_CLOEXEC);   /* F_RDLCK needs no more */
 	free(path);
 	return fd;
 }
@@ -131,12 +136,20 @@ void lock_turn_hold(int fd, int on)
 		turn_lock(fd, F_OFD_SETLKW, on ? F_RDLCK : F_UNLCK);
 }
 
-void lock_turn_give(int fd)
+int lock_turn_give(int fd, int max_ms)
 {
 	if (fd < 0)
-		return;
-	/* someone's turn: wait for its end (it is short) */
-	if (turn_lock(fd, F_OFD_SETLK, F_WRLCK) < 0)
-		turn_lock(fd, F_OFD_SETLKW, F_WRLCK);
+		return 0;
+	/* Someone's turn: wait for its end, which is short, but not past
+	 * max_ms (a writer stopped with ^Z, or blocked on a full pipe,
+	 * must not hang a cron fetch; SQLite's busy timeout takes over). */
+	for (int ms = 0; turn_lock(fd, F_OFD_SETLK, F_WRLCK) < 0; ms += 5) {
+		if (errno != EAGAIN && errno != EACCES)
+			return 0;
+		if (ms >= max_ms)
+			return -1;
+		usleep(5 * 1000);
+	}
 	turn_lock(fd, F_OFD_SETLK, F_UNLCK);
+	return 0;
 }
