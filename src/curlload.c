@@ -11,7 +11,6 @@
  */
 #define CURL_DISABLE_TYPECHECK  /* the setters are functions here */
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -36,27 +35,15 @@ static struct {
 } fn;
 static void *lib;
 
-int curlload_loaded(void)
-{
-	return lib != NULL;
-}
-
 static void load(void)
 {
 	if (lib)
 		return;
-	void *h = dlopen(CURLLOAD_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		warnmsg("cannot load libcurl: %s (install the libcurl4 "
-		        "package)", dlerror());
-		exit(1);
-	}
+	void *h = dl_open_or_exit(CURLLOAD_SONAME, "libcurl", "libcurl4");
 #define LOOKUP(name)                                                      \
-	if (!(fn.name = (__typeof__(&name))dlsym(h, #name))) {            \
-		warnmsg("%s has no %s: warta needs libcurl 7.84 or later",  \
-		        CURLLOAD_SONAME, #name);                            \
-		exit(1);                                                    \
-	}
+	fn.name = (__typeof__(&name))dl_sym_or_exit(h, CURLLOAD_SONAME,   \
+	                                            #name,                \
+	                                            "libcurl 7.84 or later");
 	CURL_FUNCS(LOOKUP)
 #undef LOOKUP
 	lib = h;

@@ -26,8 +26,4 @@
 #define CURLLOAD_SONAME "libcurl.so.4"
 #endif
 
-/* 1 when libcurl is loaded already (for tests: a command that does not
- * touch the network must leave it unloaded). */
-int curlload_loaded(void);
-
 #endif

@@ -1,4 +1,5 @@
 /* util.c — memory, buffers, strings, messages. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -247,6 +248,29 @@ void warnmsg_to(FILE *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnmsg_to(f, fmt, ap);
 	va_end(ap);
+}
+
+void *dl_open_or_exit(const char *soname, const char *what,
+                      const char *pkg)
+{
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		warnmsg("cannot load %s: %s (install the %s package)", what,
+		        dlerror(), pkg);
+		exit(1);
+	}
+	return h;
+}
+
+void *dl_sym_or_exit(void *lib, const char *soname, const char *name,
+                     const char *need)
+{
+	void *f = dlsym(lib, name);
+	if (!f) {
+		warnmsg("%s has no %s: warta needs %s", soname, name, need);
+		exit(1);
+	}
+	return f;
 }
 
 int64_t now_utc(void)

@@ -56,6 +56,14 @@ char *url_redact(const char *url);
 /* The same into a caller's buffer (cut to fit): for printf arguments. */
 const char *url_redact_buf(const char *url, char *out, size_t n);
 
+/* A library loaded at its first use (curlload.c, xmlload.c): dlopen or
+ * exit 1 with "cannot load WHAT: why (install the PKG package)"; dlsym
+ * or exit 1 with "SONAME has no NAME: warta needs NEED". */
+void *dl_open_or_exit(const char *soname, const char *what,
+                      const char *pkg);
+void *dl_sym_or_exit(void *lib, const char *soname, const char *name,
+                     const char *need);
+
 /* Messages: "warta: ..." on stderr, one line. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same into f (a buffer to print later). */

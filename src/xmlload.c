@@ -7,7 +7,6 @@
  * 2.9.14, Debian 12's). The functions that free take NULL without
  * loading anything, as libxml2's do.
  */
-#include <dlfcn.h>
 #include <stdlib.h>
 
 /* The wrappers are not exported: the unit tests link libxml2 itself too,
@@ -59,24 +58,15 @@ static void load(void)
 {
 	if (lib)
 		return;
-	void *h = dlopen(XMLLOAD_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		warnmsg("cannot load libxml2: %s (install the libxml2 "
-		        "package)", dlerror());
-		exit(1);
-	}
+	void *h = dl_open_or_exit(XMLLOAD_SONAME, "libxml2", "libxml2");
 #define LOOKUP(name)                                                      \
-	if (!(fn.name = (__typeof__(&name))dlsym(h, #name))) {            \
-		warnmsg("%s has no %s: warta needs libxml2 2.9 or later",   \
-		        XMLLOAD_SONAME, #name);                             \
-		exit(1);                                                    \
-	}
+	fn.name = (__typeof__(&name))dl_sym_or_exit(h, XMLLOAD_SONAME,    \
+	                                            #name,                \
+	                                            "libxml2 2.9 or later");
 	XML_FUNCS(LOOKUP)
 #undef LOOKUP
-	if (!(fn.free = dlsym(h, "xmlFree"))) {
-		warnmsg("%s has no xmlFree", XMLLOAD_SONAME);
-		exit(1);
-	}
+	fn.free = dl_sym_or_exit(h, XMLLOAD_SONAME, "xmlFree",
+	                         "libxml2 2.9 or later");
 	lib = h;
 }
 
