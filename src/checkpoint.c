@@ -3,6 +3,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "checkpoint.h"
 
@@ -19,6 +20,7 @@ struct checkpointer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_cond_t idle;    /* busy went to 0 */
 	int pages;
 	int mark;              /* the WAL's size at the last request (writer) */
 	int writer_wait_ms;    /* the writer's own busy timeout */
@@ -39,7 +41,10 @@ static int on_commit(void *v, sqlite3 *db, const char *schema, int frames)
 	c->frames = frames;
 	if (frames < c->mark)  /* the WAL was started over */
 		c->mark = 0;
-	if (frames - c->mark >= c->pages) {
+	/* (past RESTART_AT, the writer's RESTART is next: a checkpoint
+	 * started now would only make it wait) */
+	if (frames - c->mark >= c->pages &&
+	    (frames < RESTART_AT * c->pages || frames < c->next_try)) {
 		pthread_mutex_lock(&c->mu);
 		if (!c->busy && !c->want) {
 			c->want = 1;
@@ -75,6 +80,7 @@ static void *run(void *v)
 		pthread_mutex_lock(&c->mu);
 		c->busy = 0;
 		c->done++;
+		pthread_cond_signal(&c->idle);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
@@ -101,8 +107,10 @@ struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
 	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	pthread_cond_init(&c->idle, NULL);
 	if (pthread_create(&c->thread, NULL, run, c) != 0) {
 		pthread_cond_destroy(&c->cv);
+		pthread_cond_destroy(&c->idle);
 		pthread_mutex_destroy(&c->mu);
 		sqlite3_close(c->db);
 		free(c);
@@ -118,7 +126,25 @@ void checkpoint_between(struct checkpointer *c)
 		return;
 	/* The frames since the thread's last checkpoint, then the WAL is
 	 * wholly copied and this connection's next write starts it over.
-	 * SQLITE_BUSY at once while the thread is at work: next time. */
+	 * A checkpoint of the thread's own makes a RESTART fail at once:
+	 * wait for it to end (100 ms at most), and have it skip the one
+	 * asked for meanwhile (the RESTART copies those frames too). */
+	pthread_mutex_lock(&c->mu);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += RESTART_WAIT_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (c->busy && pthread_cond_timedwait(&c->idle, &c->mu, &until) == 0)
+		;
+	int mine = !c->busy;
+	if (mine) {
+		c->want = 0;
+		c->busy = 1;
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (!mine)
+		return;   /* next time */
 	sqlite3_busy_timeout(c->writer, RESTART_WAIT_MS);
 	if (sqlite3_wal_checkpoint_v2(c->writer, NULL,
 	                              SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
@@ -126,11 +152,15 @@ void checkpoint_between(struct checkpointer *c)
 		c->frames = 0;
 		c->next_try = 0;
 	} else {
-		/* not at every transaction while a reader stays (each try
-		 * waits for it 100 ms): once the WAL has grown again */
+		/* a reader in the WAL: not at every transaction while it
+		 * stays (each try waits for it 100 ms), once the WAL has
+		 * grown again */
 		c->next_try = c->frames + c->pages;
 	}
 	sqlite3_busy_timeout(c->writer, c->writer_wait_ms);
+	pthread_mutex_lock(&c->mu);
+	c->busy = 0;
+	pthread_mutex_unlock(&c->mu);
 }
 
 void checkpoint_stop(struct checkpointer *c, int restore)
@@ -147,6 +177,7 @@ void checkpoint_stop(struct checkpointer *c, int restore)
 	if (restore > 0)
 		sqlite3_wal_autocheckpoint(c->writer, restore);
 	pthread_cond_destroy(&c->cv);
+	pthread_cond_destroy(&c->idle);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
