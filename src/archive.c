@@ -231,7 +231,7 @@ int arc_exec(struct archive *a, const char *sql)
 
 static void turn_end(struct archive *a)
 {
-	if (!a->bulk)
+	if (a->turns == ARC_TURNS_TAKE)
 		lock_turn_hold(a->turn_fd, 0);
 }
 
@@ -245,15 +245,14 @@ int arc_begin(struct archive *a)
 	if (a->depth == 0) {
 		if (a->turn_fd < 0)   /* (none until a fetch has run) */
 			a->turn_fd = lock_turn_open(a->path);
-		if (a->bulk == 1) {
-			if (lock_turn_give(a->turn_fd, ARC_BUSY_MS) < 0) {
-				warnmsg("archive %s: another writer has held its "
-				        "turn for %d s; not waiting for it again",
-				        a->path, ARC_BUSY_MS / 1000);
-				a->bulk = 2;   /* gives no more turns */
-			}
-		} else if (!a->bulk) {
+		if (a->turns == ARC_TURNS_TAKE) {
 			lock_turn_hold(a->turn_fd, 1);
+		} else if (a->turns == ARC_TURNS_GIVE &&
+		           lock_turn_give(a->turn_fd, ARC_BUSY_MS) < 0) {
+			warnmsg("archive %s: another writer has held its turn "
+			        "for %d s; not waiting for it again", a->path,
+			        ARC_BUSY_MS / 1000);
+			a->turns = ARC_TURNS_NONE;
 		}
 		checkpoint_between(a->ckpt);
 		if (arc_exec(a, "BEGIN IMMEDIATE") < 0) {
@@ -282,7 +281,7 @@ int arc_index_pending(struct archive *a)
 	sqlite3_bind_int64(rd, 1, a->unindexed);
 	int rc;
 	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < sqlite3_column_count(rd); i++)
 			sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
 		rc = sqlite3_step(wr);
 		sqlite3_reset(wr);
@@ -624,7 +623,7 @@ void archive_close(struct archive *a)
 
 int archive_background_checkpoints(struct archive *a)
 {
-	a->bulk = 1;
+	a->turns = ARC_TURNS_GIVE;
 	if (!a->ckpt)
 		a->ckpt = checkpoint_start(a->db, a->path, ARC_CHECKPOINT_PAGES,
 		                           ARC_BUSY_MS);

@@ -19,9 +19,12 @@ struct archive {
 	char *path;
 	struct checkpointer *ckpt; /* NULL: SQLite checkpoints as it writes */
 	int depth;                 /* open transaction / savepoint levels */
-	/* lock.h's turns at the write lock, or -1 */
+	/* lock.h's turns at the write lock: its descriptor, or -1; and
+	 * whether this connection takes them (a short writer), gives them
+	 * (a fetch, archive_background_checkpoints), or no longer gives
+	 * them (a writer held its turn too long) */
 	int turn_fd;
-	int bulk;                  /* 1: gives turns, not takes; 2: neither */
+	enum { ARC_TURNS_TAKE, ARC_TURNS_GIVE, ARC_TURNS_NONE } turns;
 	/* Entries new in the open transaction and not yet in the search
 	 * index: every id >= unindexed (0: none). Ingest leaves them to
 	 * arc_index_pending at the outermost COMMIT, so that FTS5 writes

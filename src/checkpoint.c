@@ -30,6 +30,14 @@ struct checkpointer {
 	long done;             /* under mu */
 };
 
+/* The WAL (frames at the writer's last commit) is for the writer to
+ * start over: past RESTART_AT thresholds, unless that failed and it has
+ * not grown a threshold since. */
+static int restart_due(const struct checkpointer *c)
+{
+	return c->frames >= RESTART_AT * c->pages && c->frames >= c->next_try;
+}
+
 /* The writer's commit hook (SQLite's own autocheckpoint is one too):
  * wake the thread each time the WAL has grown by `pages` more, unless it
  * is at work already. */
@@ -43,8 +51,7 @@ static int on_commit(void *v, sqlite3 *db, const char *schema, int frames)
 		c->mark = 0;
 	/* (past RESTART_AT, the writer's RESTART is next: a checkpoint
 	 * started now would only make it wait) */
-	if (frames - c->mark >= c->pages &&
-	    (frames < RESTART_AT * c->pages || frames < c->next_try)) {
+	if (frames - c->mark >= c->pages && !restart_due(c)) {
 		pthread_mutex_lock(&c->mu);
 		if (!c->busy && !c->want) {
 			c->want = 1;
@@ -122,7 +129,7 @@ struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
 
 void checkpoint_between(struct checkpointer *c)
 {
-	if (!c || c->frames < RESTART_AT * c->pages || c->frames < c->next_try)
+	if (!c || !restart_due(c))
 		return;
 	/* The frames since the thread's last checkpoint, then the WAL is
 	 * wholly copied and this connection's next write starts it over.

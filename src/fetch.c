@@ -566,14 +566,6 @@ static char *header(CURL *h, const char *name)
 	return str_trim_dup(hd->value, strlen(hd->value));
 }
 
-static int64_t elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 static void fail_with(struct fetch_res *r, enum fetch_fail kind, char *words)
 {
 	r->fail = kind;
@@ -648,7 +640,7 @@ static int finish(struct fetcher *f, struct slot *s, CURLcode rc)
 		if (follow(f, s))
 			return 1;
 	}
-	r->duration_ms = elapsed_ms(&s->t0);
+	r->duration_ms = ms_since(&s->t0);
 	free(r->effective_url);
 	r->effective_url = xstrdup(s->url);
 	if (r->fail != FETCH_OK)
@@ -705,7 +697,7 @@ struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
 			return NULL;
 		int wait = 1000;
 		if (timeout_ms >= 0) {
-			int64_t spent = elapsed_ms(&t0);
+			int64_t spent = ms_since(&t0);
 			if (spent >= timeout_ms)
 				return NULL;
 			if (timeout_ms - spent < wait)

@@ -625,12 +625,10 @@ static int insert_entry(struct arc_ingest *in, const struct entry *e,
 		arc_fail(a, "archive an entry");
 		goto done;
 	}
-	/* indexed at the transaction's end (an archive opened at an older
-	 * schema, in tests, has no index or indexes by its trigger) */
+	/* indexed when ingest's transaction ends (an archive opened at an
+	 * older schema, in tests, has no index or indexes by its trigger) */
 	if (a->schema >= 5 && !a->unindexed)
 		a->unindexed = sqlite3_last_insert_rowid(a->db);
-	if (a->depth == 0 && arc_index_pending(a) < 0)
-		goto done;
 	in->c.fresh++;
 	ret = 0;
 done:

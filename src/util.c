@@ -273,6 +273,14 @@ void *dl_sym_or_exit(void *lib, const char *soname, const char *name,
 	return f;
 }
 
+int64_t ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 int64_t now_utc(void)
 {
 	const char *pin = getenv("WARTA_NOW");

@@ -64,6 +64,10 @@ void *dl_open_or_exit(const char *soname, const char *what,
 void *dl_sym_or_exit(void *lib, const char *soname, const char *name,
                      const char *need);
 
+/* Milliseconds since t0, a CLOCK_MONOTONIC time. */
+struct timespec;
+int64_t ms_since(const struct timespec *t0);
+
 /* Messages: "warta: ..." on stderr, one line. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same into f (a buffer to print later). */

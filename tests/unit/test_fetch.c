@@ -168,14 +168,6 @@ static char *url(const struct srv *s, const char *path)
 	return xasprintf("http://127.0.0.1:%d%s", s->port, path);
 }
 
-static int64_t ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* ---- transfers ------------------------------------------------------- */
 
 TEST(fetch_follows_redirects_and_records_each_hop)
