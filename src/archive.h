@@ -240,6 +240,17 @@ struct arc_ingest *archive_ingest_begin(struct archive *a, int64_t feed_id,
 /* One entry of the document, as the parser's callback gets it (call it
  * from there). The entry is read, not kept; 0 or -1 (then abort). */
 int archive_ingest_entry(struct arc_ingest *in, const struct entry *e);
+/* What archiving an entry works out from the entry alone, with no
+ * database: its key, version hash, plain text, stored fields and story
+ * keys. Safe from any thread: cmd_fetch makes them on its parse thread
+ * while the writer writes. */
+struct arc_prep;
+struct arc_prep *archive_entry_prepare(const struct entry *e);
+void archive_prep_free(struct arc_prep *p);
+/* archive_ingest_entry for e with p, made from e by
+ * archive_entry_prepare (p is the caller's to free; it may change). */
+int archive_ingest_prepared(struct arc_ingest *in, const struct entry *e,
+                            struct arc_prep *p);
 /* The document's feed-level data (title, home link, ttl); written only
  * when it differs from what is stored. */
 int archive_ingest_feed(struct arc_ingest *in, const struct feed *f);

@@ -312,36 +312,39 @@ static int story_key_add(struct archive *a, const char *key, int64_t story)
 	return rc == SQLITE_DONE ? 0 : arc_fail(a, "record a story");
 }
 
-int arc_story_for(struct archive *a, int64_t feed_id, const char *link,
-                  const char *text, int64_t now, int64_t *story)
+/* arc_story_for with the keys made already (link, text; either NULL). */
+static int story_for_keys(struct archive *a, int64_t feed_id,
+                          char *const keys[2], int64_t now, int64_t *story)
 {
 	static const char sql_new[] =
 		"INSERT INTO stories(first_seen) VALUES (?)";
-	char *keys[2] = {link_story_key(link), text_story_key(text)};
-	int ret = -1;
 	*story = 0;
 	for (int i = 0; i < 2 && !*story; i++) {
 		if (keys[i] && story_lookup(a, keys[i], feed_id, story) < 0)
-			goto done;
+			return -1;
 	}
 	if (!*story) {
 		sqlite3_stmt *st = arc_prep(a, sql_new);
 		if (!st)
-			goto done;
+			return -1;
 		sqlite3_bind_int64(st, 1, now);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			arc_fail(a, "record a story");
-			goto done;
-		}
+		if (rc != SQLITE_DONE)
+			return arc_fail(a, "record a story");
 		*story = sqlite3_last_insert_rowid(a->db);
 	}
 	for (int i = 0; i < 2; i++)
 		if (keys[i] && story_key_add(a, keys[i], *story) < 0)
-			goto done;
-	ret = 0;
-done:
+			return -1;
+	return 0;
+}
+
+int arc_story_for(struct archive *a, int64_t feed_id, const char *link,
+                  const char *text, int64_t now, int64_t *story)
+{
+	char *keys[2] = {link_story_key(link), text_story_key(text)};
+	int ret = story_for_keys(a, feed_id, keys, now, story);
 	free(keys[0]);
 	free(keys[1]);
 	return ret;
@@ -542,6 +545,61 @@ static void fields_free(struct fields *f)
 	free(f->source);
 }
 
+/* What archiving an entry works out from the entry alone (archive.h):
+ * its key and version hash first, the rest only when it is written. */
+struct arc_prep {
+	char *key;
+	const char *kind;
+	unsigned char vh[32];
+	int made;             /* the fields below are made */
+	char *text;
+	struct fields f;
+	char *story_keys[2];  /* link, text */
+};
+
+static void prep_key(const struct entry *e, struct arc_prep *p)
+{
+	p->key = archive_entry_key(e, &p->kind);
+	version_hash(e, p->vh);
+}
+
+static void prep_rest(const struct entry *e, struct arc_prep *p)
+{
+	if (p->made)
+		return;
+	p->made = 1;
+	p->text = plain_text(e);
+	fields_make(e, &p->f);
+	p->story_keys[0] = link_story_key(e->link);
+	p->story_keys[1] = text_story_key(p->text);
+}
+
+static void prep_clear(struct arc_prep *p)
+{
+	free(p->key);
+	free(p->text);
+	fields_free(&p->f);
+	free(p->story_keys[0]);
+	free(p->story_keys[1]);
+	memset(p, 0, sizeof *p);
+}
+
+struct arc_prep *archive_entry_prepare(const struct entry *e)
+{
+	struct arc_prep *p = xcalloc(1, sizeof *p);
+	prep_key(e, p);
+	prep_rest(e, p);
+	return p;
+}
+
+void archive_prep_free(struct arc_prep *p)
+{
+	if (!p)
+		return;
+	prep_clear(p);
+	free(p);
+}
+
 #define NFIELDS 16
 /* guid, link, title, summary, content, content_is_text, comments,
  * language, published, published_raw, updated, updated_raw, authors,
@@ -586,8 +644,7 @@ static void entry_date(const struct entry *e, int64_t first_seen,
 }
 
 static int insert_entry(struct arc_ingest *in, const struct entry *e,
-                        const char *key, const char *kind,
-                        const unsigned char vh[32])
+                        struct arc_prep *p)
 {
 	static const char sql[] =
 		"INSERT INTO entries(feed_id, key, key_kind, vhash, guid, link, "
@@ -597,44 +654,36 @@ static int insert_entry(struct arc_ingest *in, const struct entry *e,
 		"first_seen, changed, story_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
 		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct archive *a = in->a;
-	struct fields f;
-	char *text = plain_text(e);
 	int64_t date, story;
-	int by_first_seen, ret = -1;
+	int by_first_seen;
 	entry_date(e, in->now, &date, &by_first_seen);
-	fields_make(e, &f);
-	if (arc_story_for(a, in->feed_id, e->link, text, in->now, &story) < 0)
-		goto done;
+	prep_rest(e, p);
+	if (story_for_keys(a, in->feed_id, p->story_keys, in->now, &story) < 0)
+		return -1;
 	sqlite3_stmt *st = arc_prep(a, sql);
 	if (!st)
-		goto done;
+		return -1;
 	sqlite3_bind_int64(st, 1, in->feed_id);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, vh, 32, SQLITE_TRANSIENT);
-	bind_fields(st, 5, e, &f);
+	sqlite3_bind_text(st, 2, p->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, p->vh, 32, SQLITE_STATIC);
+	bind_fields(st, 5, e, &p->f);
 	sqlite3_bind_int64(st, 5 + NFIELDS, date);
 	sqlite3_bind_int(st, 6 + NFIELDS, by_first_seen);
-	arc_bind_text(st, 7 + NFIELDS, text);
+	arc_bind_text(st, 7 + NFIELDS, p->text);
 	sqlite3_bind_int64(st, 8 + NFIELDS, in->now);
 	sqlite3_bind_int64(st, 9 + NFIELDS, in->now);
 	sqlite3_bind_int64(st, 10 + NFIELDS, story);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		arc_fail(a, "archive an entry");
-		goto done;
-	}
+	if (rc != SQLITE_DONE)
+		return arc_fail(a, "archive an entry");
 	/* indexed when ingest's transaction ends (an archive opened at an
 	 * older schema, in tests, has no index or indexes by its trigger) */
 	if (a->schema >= 5 && !a->unindexed)
 		a->unindexed = sqlite3_last_insert_rowid(a->db);
 	in->c.fresh++;
-	ret = 0;
-done:
-	fields_free(&f);
-	free(text);
-	return ret;
+	return 0;
 }
 
 static int differs(sqlite3_stmt *st, int col, const char *now)
@@ -658,7 +707,7 @@ static int same_url(sqlite3_stmt *st, int col, const char *now)
 }
 
 static int update_entry(struct arc_ingest *in, const struct entry *e,
-                        int64_t id, const unsigned char vh[32])
+                        int64_t id, struct arc_prep *p)
 {
 	static const char sql_old[] =
 		"SELECT guid, link, title, summary, content, content_is_text, "
@@ -694,18 +743,15 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 	 * deletes its old terms from the index */
 	if (a->unindexed && id >= a->unindexed && arc_index_pending(a) < 0)
 		return -1;
-	struct fields f;
-	char *text = NULL;
-	int ret = -1;
-	fields_make(e, &f);
+	prep_rest(e, p);
+	const struct fields f = p->f;
 	sqlite3_stmt *st = arc_prep(a, sql_old);
 	if (!st)
-		goto done;
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		arc_fail(a, "read an entry");
-		goto done;
+		return arc_fail(a, "read an entry");
 	}
 	const char *now_vals[] = {
 		e->id, e->link, e->title, e->summary, e->content, NULL,
@@ -742,25 +788,22 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 		buf_free(&changed);
 		st = arc_prep(a, sql_vhash);
 		if (!st)
-			goto done;
+			return -1;
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_blob(st, 2, vh, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 2, p->vh, 32, SQLITE_STATIC);
 		arc_bind_text(st, 3, e->id);
 		arc_bind_text(st, 4, e->link);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			arc_fail(a, "update an entry");
-			goto done;
-		}
+		if (rc != SQLITE_DONE)
+			return arc_fail(a, "update an entry");
 		in->c.unchanged++;
-		ret = 0;
-		goto done;
+		return 0;
 	}
 	st = arc_prep(a, sql_rev);
 	if (!st) {
 		buf_free(&changed);
-		goto done;
+		return -1;
 	}
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, in->now);
@@ -768,45 +811,32 @@ static int update_entry(struct arc_ingest *in, const struct entry *e,
 	buf_free(&changed);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		arc_fail(a, "keep a revision");
-		goto done;
-	}
-	text = plain_text(e);
+	if (rc != SQLITE_DONE)
+		return arc_fail(a, "keep a revision");
 	int64_t date;
 	int by_first_seen;
 	entry_date(e, first_seen, &date, &by_first_seen);
 	st = arc_prep(a, sql_upd);
 	if (!st)
-		goto done;
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_blob(st, 2, vh, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, p->vh, 32, SQLITE_STATIC);
 	bind_fields(st, 3, e, &f);
 	sqlite3_bind_int64(st, 3 + NFIELDS, date);
 	sqlite3_bind_int(st, 4 + NFIELDS, by_first_seen);
-	arc_bind_text(st, 5 + NFIELDS, text);
+	arc_bind_text(st, 5 + NFIELDS, p->text);
 	sqlite3_bind_int64(st, 6 + NFIELDS, in->now);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		arc_fail(a, "update an entry");
-		goto done;
-	}
+	if (rc != SQLITE_DONE)
+		return arc_fail(a, "update an entry");
 	/* The story keeps its number; its new link and text find it too. */
-	char *keys[2] = {link_story_key(e->link), text_story_key(text)};
-	for (int i = 0; i < 2; i++) {
-		if (keys[i] && story && story_key_add(a, keys[i], story) < 0)
-			rc = -1;
-		free(keys[i]);
-	}
-	if (rc == -1)
-		goto done;
+	for (int i = 0; i < 2; i++)
+		if (p->story_keys[i] && story &&
+		    story_key_add(a, p->story_keys[i], story) < 0)
+			return -1;
 	in->c.updated++;
-	ret = 0;
-done:
-	fields_free(&f);
-	free(text);
-	return ret;
+	return 0;
 }
 
 static char *short_title(const struct entry *e)
@@ -823,20 +853,16 @@ static char *short_title(const struct entry *e)
 	return xasprintf("%.*s…", (int)n, t);
 }
 
-int archive_ingest_entry(struct arc_ingest *in, const struct entry *e)
+int archive_ingest_prepared(struct arc_ingest *in, const struct entry *e,
+                            struct arc_prep *p)
 {
 	static const char sql_find[] =
 		"SELECT id, vhash FROM entries WHERE feed_id = ? AND key = ?";
-	const char *kind;
-	unsigned char vh[32];
-	char *key = archive_entry_key(e, &kind);
-	version_hash(e, vh);
-	uint64_t v64 = first64(vh);
-	uint64_t *prev = seen_find(&in->seen, fnv64(key));
+	uint64_t v64 = first64(p->vh);
+	uint64_t *prev = seen_find(&in->seen, fnv64(p->key));
 	if (prev) {
 		if (*prev == v64) {
 			/* the same entry twice in one document */
-			free(key);
 			in->c.dups++;
 			return 0;
 		}
@@ -845,10 +871,10 @@ int archive_ingest_entry(struct arc_ingest *in, const struct entry *e)
 		const char *why;
 		char *alt = NULL;
 		const char *alt_kind = NULL;
-		if (strcmp(kind, "id") == 0 && !str_empty(e->link)) {
+		if (strcmp(p->kind, "id") == 0 && !str_empty(e->link)) {
 			alt = archive_canon(e->link);
 			alt_kind = "link";
-			if (!*alt || strcmp(alt, key) == 0 ||
+			if (!*alt || strcmp(alt, p->key) == 0 ||
 			    seen_find(&in->seen, fnv64(alt))) {
 				free(alt);
 				alt = NULL;
@@ -865,50 +891,51 @@ int archive_ingest_entry(struct arc_ingest *in, const struct entry *e)
 		char *t = short_title(e);
 		add_warning(in, xasprintf("duplicate id %s in one document: "
 		                          "a second entry (\"%s\") is archived "
-		                          "under %s", key, t, why));
+		                          "under %s", p->key, t, why));
 		free(t);
-		free(key);
-		key = alt;
-		kind = alt_kind;
+		free(p->key);
+		p->key = alt;
+		p->kind = alt_kind;
 		in->c.dups++;
-		prev = seen_find(&in->seen, fnv64(key));
-		if (prev && *prev == v64) {
-			free(key);
+		prev = seen_find(&in->seen, fnv64(p->key));
+		if (prev && *prev == v64)
 			return 0;
-		}
 	}
-	seen_put(&in->seen, fnv64(key), v64);
+	seen_put(&in->seen, fnv64(p->key), v64);
 
 	struct archive *a = in->a;
 	sqlite3_stmt *st = arc_prep(a, sql_find);
-	if (!st) {
-		free(key);
+	if (!st)
 		return -1;
-	}
 	sqlite3_bind_int64(st, 1, in->feed_id);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, p->key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	int ret;
 	if (rc == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int same = sqlite3_column_bytes(st, 1) == 32 &&
-		           memcmp(sqlite3_column_blob(st, 1), vh, 32) == 0;
+		           memcmp(sqlite3_column_blob(st, 1), p->vh, 32) == 0;
 		sqlite3_reset(st);
 		if (same) {
 			in->c.unchanged++;
-			ret = 0;
-		} else {
-			ret = update_entry(in, e, id, vh);
+			return 0;
 		}
-	} else if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		ret = insert_entry(in, e, key, kind, vh);
-	} else {
-		sqlite3_reset(st);
-		ret = arc_fail(a, "find an entry");
+		return update_entry(in, e, id, p);
 	}
-	free(key);
-	return ret;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return insert_entry(in, e, p);
+	return arc_fail(a, "find an entry");
+}
+
+int archive_ingest_entry(struct arc_ingest *in, const struct entry *e)
+{
+	/* the rest of p only if it is written: most entries of a feed
+	 * fetched again are unchanged */
+	struct arc_prep p = {0};
+	prep_key(e, &p);
+	int rc = archive_ingest_prepared(in, e, &p);
+	prep_clear(&p);
+	return rc;
 }
 
 int archive_ingest_feed_name(struct arc_ingest *in, const struct feed *f)
