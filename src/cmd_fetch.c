@@ -17,6 +17,7 @@
 #include "fetch.h"
 #include "lock.h"
 #include "parse.h"
+#include "parse_ahead.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -89,21 +90,48 @@ struct ingest_ctx {
  * fetcher_pump() calls: a few milliseconds of work. */
 #define PUMP_EVERY (32 * 1024)
 
+/* Before the first entry: archive.h says why. 1 when the archive
+ * failed. */
+static int name_first(struct ingest_ctx *c, const struct feed *feed)
+{
+	if (c->name) {
+		c->name = 0;
+		if (archive_ingest_feed_name(c->in, feed) < 0)
+			c->failed = 1;
+	}
+	return c->failed;
+}
+
 static int on_entry(void *ctx, const struct feed *feed, struct entry *e)
 {
 	struct ingest_ctx *c = ctx;
-	if (c->name) {  /* archive.h says why */
-		c->name = 0;
-		if (archive_ingest_feed_name(c->in, feed) < 0) {
-			c->failed = 1;
-			return 1;
-		}
-	}
+	if (name_first(c, feed))
+		return 1;
 	if (archive_ingest_entry(c->in, e) < 0) {
 		c->failed = 1;
 		return 1;
 	}
 	return 0;
+}
+
+/* Entries between two fetcher_pump() calls when they come parsed
+ * already (a few milliseconds of writing, as PUMP_EVERY). */
+#define PUMP_ENTRIES 16
+
+/* The entries the parse thread made, into the archive. */
+static void ingest_parsed(struct ingest_ctx *c, struct ahead_job *pre)
+{
+	for (size_t i = 0; i < pre->nentries; i++) {
+		struct ahead_entry *ae = &pre->entries[i];
+		if (name_first(c, &pre->feed))
+			return;
+		if (archive_ingest_prepared(c->in, &ae->e, ae->prep) < 0) {
+			c->failed = 1;
+			return;
+		}
+		if (i % PUMP_ENTRIES == PUMP_ENTRIES - 1)
+			fetcher_pump(c->pump);
+	}
 }
 
 /* Ingesting a feed is CPU work while the run's other transfers wait on
@@ -132,14 +160,42 @@ static void add_warning(struct buf *w, const char *fmt, const char *a,
 	buf_printf(w, fmt, a, b);
 }
 
+/* What an answer is to archive_outcome. */
+enum answer {
+	A_FAILED,        /* no answer: the transfer failed */
+	A_NOT_MODIFIED,  /* 304 to a conditional request */
+	A_HTTP_ERROR,    /* any other status but 2xx */
+	A_SAME_BYTES,    /* the same body as last time */
+	A_BODY,          /* a body to parse */
+};
+
+static enum answer answer_kind(const struct arc_feed *f,
+                               const struct fetch_res *res, int log_only)
+{
+	if (res->fail != FETCH_OK)
+		return A_FAILED;
+	/* (a 304 to a request that sent no validator says nothing about a
+	 * feed never fetched: an HTTP error) */
+	if (res->status == 304 && (f->etag || f->last_modified))
+		return A_NOT_MODIFIED;
+	if (!str_ihas_prefix(res->url, "file:") &&
+	    (res->status < 200 || res->status >= 300))
+		return A_HTTP_ERROR;
+	/* many sites send no validators */
+	if (!log_only && f->has_body_hash &&
+	    memcmp(res->sha256, f->body_hash, 32) == 0)
+		return A_SAME_BYTES;
+	return A_BODY;
+}
+
 /* What one fetch of f ended with, into the archive: the log row, the
  * feed's new state, and the entries when a feed came. log_only: a
- * backfill page (entries and log, no state). 0, or -1 when the archive
- * failed. */
+ * backfill page (entries and log, no state). pre: the body parsed
+ * already (parse_ahead.h), or NULL. 0, or -1 when the archive failed. */
 static int archive_outcome(struct archive *a, const struct arc_feed *f,
                            struct fetch_res *res, int64_t started,
                            int log_only, struct fetcher *pump,
-                           struct outcome *o)
+                           struct ahead_job *pre, struct outcome *o)
 {
 	memset(o, 0, sizeof *o);
 	struct arc_fetch fx = {
@@ -158,17 +214,15 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 		si.max_age = v;
 	if (sched_retry_after(res->retry_after, started, &v))
 		si.retry_after = v;
-	int http = !str_ihas_prefix(res->url, "file:");
 	struct buf warn = {0};
 	struct ingest_ctx ic = {.pump = pump, .name = !log_only};
 	int ret = 0;
+	enum answer kind = answer_kind(f, res, log_only);
 
-	if (res->fail != FETCH_OK) {
+	if (kind == A_FAILED) {
 		o->error = xstrdup(res->error);
 		o->no_answer = fetch_no_answer(res);
-	} else if (res->status == 304 && (f->etag || f->last_modified)) {
-		/* (a 304 to a request that sent no validator says nothing
-		 * about a feed never fetched: an HTTP error below) */
+	} else if (kind == A_NOT_MODIFIED) {
 		si.result = SCHED_FEED;
 		o->kind = OUT_NOT_MODIFIED;
 		if (res->etag || res->last_modified) {
@@ -178,16 +232,14 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 			                   ? res->last_modified
 			                   : f->last_modified;
 		}
-	} else if (http && (res->status < 200 || res->status >= 300)) {
+	} else if (kind == A_HTTP_ERROR) {
 		o->error = http_words(res->status, si.retry_after);
 		if (res->status == 410)
 			si.result = SCHED_GONE;
 		else if (res->status == 429 || res->status == 503)
 			si.result = SCHED_THROTTLED;
-	} else if (!log_only && f->has_body_hash &&
-	           memcmp(res->sha256, f->body_hash, 32) == 0) {
-		/* The same bytes as last time: a 304 in all but name (many
-		 * sites send no validators). Nothing to parse. */
+	} else if (kind == A_SAME_BYTES) {
+		/* a 304 in all but name: nothing to parse */
 		si.result = SCHED_FEED;
 		o->kind = OUT_NOT_MODIFIED;
 		o->same_bytes = 1;
@@ -200,17 +252,24 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 			ret = -1;
 			goto out;
 		}
-		struct parse_opts po = {.url = res->effective_url,
-		                        .content_type = res->content_type};
-		ic.p = parser_new(&po, on_entry, &ic);
-		int rb = fetch_body_each(res, push_body, &ic);
-		if (ic.failed) {
-			parser_free(ic.p);
-			archive_ingest_abort(ic.in);
-			ret = -1;
-			goto out;
+		int pr;
+		const char *why;
+		const struct feed *pf;
+		if (pre) {
+			ingest_parsed(&ic, pre);
+			pr = pre->rc;
+			why = pre->error;
+			pf = &pre->feed;
+		} else {
+			struct parse_opts po = {.url = res->effective_url,
+			                        .content_type = res->content_type};
+			ic.p = parser_new(&po, on_entry, &ic);
+			int rb = fetch_body_each(res, push_body, &ic);
+			pr = rb < 0 || ic.failed ? -1 : parser_finish(ic.p);
+			why = rb < 0 ? "cannot read the body back from its "
+			               "temporary file" : parser_error(ic.p);
+			pf = parser_feed(ic.p);
 		}
-		int pr = rb < 0 ? -1 : parser_finish(ic.p);
 		if (ic.failed) {
 			parser_free(ic.p);
 			archive_ingest_abort(ic.in);
@@ -218,13 +277,9 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 			goto out;
 		}
 		if (pr < 0) {
-			const char *why = rb < 0 ? "cannot read the body back "
-			                           "from its temporary file"
-			                         : parser_error(ic.p);
 			o->error = xstrdup(why ? why : "not a feed");
 			archive_ingest_discard(ic.in);
 		} else {
-			const struct feed *pf = parser_feed(ic.p);
 			if (!log_only && archive_ingest_feed(ic.in, pf) < 0) {
 				parser_free(ic.p);
 				archive_ingest_abort(ic.in);
@@ -286,8 +341,8 @@ out:
  * (concurrency_purge). The ingest inside nests as a savepoint. */
 static int outcome_locked(struct archive *a, const struct arc_feed *f,
                           struct fetch_res *res, int64_t started,
-                          struct fetcher *pump, struct outcome *o,
-                          int *gone)
+                          struct fetcher *pump, struct ahead_job *pre,
+                          struct outcome *o, int *gone)
 {
 	memset(o, 0, sizeof *o);
 	*gone = 0;
@@ -301,7 +356,7 @@ static int outcome_locked(struct archive *a, const struct arc_feed *f,
 		*gone = rc == 0;
 		return rc;
 	}
-	if (archive_outcome(a, f, res, started, 0, pump, o) < 0) {
+	if (archive_outcome(a, f, res, started, 0, pump, pre, o) < 0) {
 		archive_rollback(a);
 		return -1;
 	}
@@ -380,7 +435,7 @@ int fetch_feed_with(struct archive *a, int64_t feed_id,
 	}
 	struct outcome o;
 	int gone;
-	rc = outcome_locked(a, &f, res, started, NULL, &o, &gone);
+	rc = outcome_locked(a, &f, res, started, NULL, NULL, &o, &gone);
 	if (rc == 0 && !gone)
 		report(a, &f, res, &o, flags, t, stdout, stderr);
 	outcome_clear(&o);
@@ -643,8 +698,10 @@ static void held_free(struct held *h)
 struct run {
 	struct archive *a;
 	struct fetcher *ft;
+	struct ahead *ah;     /* the parse thread, or NULL */
 	struct job *jobs;
-	int njobs;
+	int njobs;            /* transfers at once */
+	int nslots;           /* jobs: transfers, parse thread's, one more */
 	int flags;
 	int bar;              /* draw the progress bar */
 	int bar_shown;
@@ -743,7 +800,7 @@ static void bar_draw(struct run *r, int force)
 
 static struct job *job_free_slot(struct run *r)
 {
-	for (int i = 0; i <= r->njobs; i++)
+	for (int i = 0; i < r->nslots; i++)
 		if (!r->jobs[i].used)
 			return &r->jobs[i];
 	return NULL;
@@ -792,27 +849,17 @@ static int fill(struct run *r, struct pending *p)
 	return 0;
 }
 
-/* One finished transfer into the archive. Its slot is handed back first
- * and the next transfers start (their requests sent) before the work
- * on this one: the servers answer while it is archived. */
-static int complete(struct run *r, struct pending *p, struct fetch_res *got)
+/* One transfer (pre: its body parsed already, or NULL) into the
+ * archive, in the group; its job is free again after. */
+static int archive_job(struct run *r, struct job *j, struct fetch_res *res,
+                       struct ahead_job *pre)
 {
-	struct job *j = got->user;
-	struct fetch_res own, *res = &own;
-	fetcher_take(r->ft, got, res);
-	if (fill(r, p) < 0) {
-		fetch_res_clear(res);
-		arc_feed_clear(&j->f);
-		j->used = 0;
-		return -1;
-	}
-	fetcher_pump(r->ft);
 	struct outcome o = {0};
 	int gone = 0;
 	int rc = r->grouped ? 0 : group_open(r);
 	if (rc == 0)
-		rc = outcome_locked(r->a, &j->f, res, j->started, r->ft, &o,
-		                    &gone);
+		rc = outcome_locked(r->a, &j->f, res, j->started, r->ft, pre,
+		                    &o, &gone);
 	if (gone)
 		r->total--;
 	if (rc == 0 && !gone) {
@@ -835,26 +882,88 @@ static int complete(struct run *r, struct pending *p, struct fetch_res *got)
 	return rc;
 }
 
+/* One finished transfer. Its slot is handed back first and the next
+ * transfers start (their requests sent) before the work on this one:
+ * the servers answer while it is archived. A body goes to the parse
+ * thread when it has room, else it is parsed and archived now. */
+static int complete(struct run *r, struct pending *p, struct fetch_res *got)
+{
+	struct job *j = got->user;
+	struct fetch_res own, *res = &own;
+	fetcher_take(r->ft, got, res);
+	if (fill(r, p) < 0) {
+		fetch_res_clear(res);
+		arc_feed_clear(&j->f);
+		j->used = 0;
+		return -1;
+	}
+	fetcher_pump(r->ft);
+	if (answer_kind(&j->f, res, 0) == A_BODY && ahead_room(r->ah, res)) {
+		struct ahead_job *aj = ahead_job_new();
+		aj->user = j;
+		aj->res = *res;   /* moves */
+		ahead_submit(r->ah, aj);
+		return 0;
+	}
+	return archive_job(r, j, res, NULL);
+}
+
+/* A body the parse thread has parsed, into the archive. */
+static int complete_parsed(struct run *r, struct ahead_job *aj)
+{
+	int rc = archive_job(r, aj->user, &aj->res, aj);
+	ahead_job_free(aj);
+	return rc;
+}
+
+static void wake_fetcher(void *ft)
+{
+	fetcher_wakeup(ft);
+}
+
 static int run_all(struct run *r, struct pending *p)
 {
 	r->ft = fetcher_new(r->njobs, NULL);
 	if (!r->ft)
 		return -1;
-	/* one job more than transfers: the one being archived */
-	r->jobs = xcalloc((size_t)r->njobs + 1, sizeof *r->jobs);
+	/* (without it, only slower) */
+	r->ah = ahead_start(wake_fetcher, r->ft);
+	/* one job more than transfers and parses: the one being archived */
+	r->nslots = r->njobs + AHEAD_JOBS + 1;
+	r->jobs = xcalloc((size_t)r->nslots, sizeof *r->jobs);
 	int ret = 0;
 	for (;;) {
 		if (fill(r, p) < 0) {
 			ret = -1;
 			break;
 		}
-		if (fetcher_busy(r->ft) == 0)
+		struct ahead_job *aj = ahead_done(r->ah, 0);
+		if (aj) {
+			if (complete_parsed(r, aj) < 0) {
+				ret = -1;
+				break;
+			}
+			continue;
+		}
+		int parsing = ahead_held(r->ah);
+		if (fetcher_busy(r->ft) == 0 && !parsing)
 			break;
 		bar_draw(r, 0);
-		/* with feeds to commit, only what has finished already */
-		struct fetch_res *res = fetcher_next(r->ft, r->grouped ? 0
+		if (fetcher_busy(r->ft) == 0) {
+			/* only the parse thread is at work */
+			if (complete_parsed(r, ahead_done(r->ah, 1)) < 0) {
+				ret = -1;
+				break;
+			}
+			continue;
+		}
+		/* With feeds to commit, only what has finished already (else
+		 * commit: the run waits for the network then anyway); while
+		 * the parse thread works, until it or a transfer is done. */
+		struct fetch_res *res = fetcher_next(r->ft, parsing ? -1
+		                                     : r->grouped ? 0
 		                                     : r->bar ? 100 : -1);
-		if (!res && group_commit(r) < 0) {
+		if (!res && !parsing && group_commit(r) < 0) {
 			ret = -1;
 			break;
 		}
@@ -868,7 +977,9 @@ static int run_all(struct run *r, struct pending *p)
 		ret = -1;
 	if (ret == 0)
 		bar_draw(r, 1);   /* the full bar, for a moment */
-	for (int i = 0; i <= r->njobs; i++)
+	ahead_stop(r->ah);    /* (after an error, frees what it held) */
+	r->ah = NULL;
+	for (int i = 0; i < r->nslots; i++)
 		arc_feed_clear(&r->jobs[i].f);
 	free(r->jobs);
 	fetcher_free(r->ft);
@@ -1142,7 +1253,8 @@ int cmd_backfill(int argc, char **argv)
 		fetch_one(NULL, &req, &res);
 		struct outcome o;
 		int end = 0;
-		if (archive_outcome(a, &f, &res, started, 1, NULL, &o) < 0) {
+		if (archive_outcome(a, &f, &res, started, 1, NULL, NULL,
+		                    &o) < 0) {
 			status = EXIT_FAIL;
 			end = 1;
 		} else if (o.kind == OUT_FAILED) {

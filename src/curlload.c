@@ -26,7 +26,7 @@
 	X(curl_easy_header) X(curl_multi_init) X(curl_multi_cleanup)      \
 	X(curl_multi_add_handle) X(curl_multi_remove_handle)              \
 	X(curl_multi_setopt) X(curl_multi_perform) X(curl_multi_poll)     \
-	X(curl_multi_info_read)
+	X(curl_multi_info_read) X(curl_multi_wakeup)
 
 static struct {
 #define MEMBER(name) __typeof__(&name) name;
@@ -224,6 +224,12 @@ CURLMcode curl_multi_poll(CURLM *m, struct curl_waitfd extra[],
 {
 	load();
 	return fn.curl_multi_poll(m, extra, nextra, timeout_ms, ret);
+}
+
+CURLMcode curl_multi_wakeup(CURLM *m)
+{
+	load();
+	return fn.curl_multi_wakeup(m);
 }
 
 CURLMsg *curl_multi_info_read(CURLM *m, int *left)

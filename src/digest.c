@@ -126,7 +126,8 @@ static int cpu_has_sha(void)
 }
 #endif
 
-static int use_portable = -1;
+/* (atomic: the parse thread hashes too, and either may be first) */
+static _Atomic int use_portable = -1;
 
 void sha256_portable(int on)
 {

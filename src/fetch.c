@@ -1,6 +1,7 @@
 /* fetch.c — transfers over one libcurl multi handle; see fetch.h. */
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -343,6 +344,7 @@ struct fetcher {
 	struct slot *slots;
 	int64_t bytes;
 	const char *cainfo;
+	atomic_int woken;     /* fetcher_wakeup since the last fetcher_next */
 };
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
@@ -693,7 +695,7 @@ struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
 			curl_multi_remove_handle(f->multi, s->h);
 			return &s->res;
 		}
-		if (f->busy == 0)
+		if (f->busy == 0 || atomic_exchange(&f->woken, 0))
 			return NULL;
 		int wait = 1000;
 		if (timeout_ms >= 0) {
@@ -705,6 +707,12 @@ struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
 		}
 		curl_multi_poll(f->multi, NULL, 0, wait, NULL);
 	}
+}
+
+void fetcher_wakeup(struct fetcher *f)
+{
+	atomic_store(&f->woken, 1);
+	curl_multi_wakeup(f->multi);
 }
 
 void fetcher_pump(struct fetcher *f)

@@ -125,8 +125,13 @@ int fetcher_host_busy(const struct fetcher *f, uint64_t host);
  * beyond that is refused with -1). Strings are copied. 0 or -1. */
 int fetcher_start(struct fetcher *f, const struct fetch_req *req);
 /* Wait up to timeout_ms (-1: as long as it takes) for a transfer to
- * finish; NULL when none did in that time or none is in flight. */
+ * finish; NULL when none did in that time, none is in flight, or
+ * fetcher_wakeup was called. */
 struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms);
+/* From any thread: the fetcher_next() waiting now, or else the next
+ * one, returns NULL at once (cmd_fetch's parse thread has a feed
+ * ready). */
+void fetcher_wakeup(struct fetcher *f);
 /* Let the transfers in flight move on, without waiting: what has
  * arrived is read, what can be sent is sent. For a caller busy between
  * two fetcher_next() calls (ingesting a feed), so that the other servers

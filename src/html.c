@@ -1019,7 +1019,7 @@ static void check_order(const char *what, const char *a, const char *b)
 
 static void check_tables(void)
 {
-	static int done;
+	static _Thread_local int done;  /* (one check a thread: no lock) */
 	if (done)
 		return;
 	done = 1;
@@ -2447,7 +2447,7 @@ static void free_ctxt(void)
 static htmlParserCtxtPtr get_ctxt(void)
 {
 	static _Thread_local unsigned uses;
-	static int registered;
+	static _Thread_local int registered;
 	if (tls_ctxt &&
 	    (++uses > 20000 ||
 	     (tls_ctxt->dict && xmlDictSize(tls_ctxt->dict) > 50000)))
@@ -2631,6 +2631,11 @@ char *html_sanitize(const char *html, size_t len, const char *base)
 char *html_sanitize_xhtml(const char *html, size_t len, const char *base)
 {
 	return sanitize(html, len, base, 1);
+}
+
+void html_thread_end(void)
+{
+	free_ctxt();
 }
 
 char *html_to_text(const char *html, size_t len)

@@ -37,7 +37,9 @@
  * be resolved comes back as ref.
  *
  * Each thread keeps its own libxml2 parser context, reused between
- * calls; the calls are safe from several threads.
+ * calls; the calls are safe from several threads. A thread other than
+ * the main one calls html_thread_end before it ends (the main thread's
+ * is freed at exit).
  */
 #ifndef WARTA_HTML_H
 #define WARTA_HTML_H
@@ -50,6 +52,7 @@ char *html_sanitize(const char *html, size_t len, const char *base);
 char *html_sanitize_xhtml(const char *html, size_t len, const char *base);
 char *html_to_text(const char *html, size_t len);
 char *url_resolve(const char *base, const char *ref);
+void html_thread_end(void);
 
 /* Is this URL safe to put in an href/src (scheme absent or on
  * feedparser's list, after entity decoding and blank removal)? */

@@ -12,6 +12,7 @@
  * outlives its entry.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -2715,15 +2716,18 @@ static xmlParserInputPtr no_loading(const char *url, const char *id,
 	return NULL;
 }
 
+/* Once a process, whichever thread parses first. */
+static void init_libxml2(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(no_loading);
+}
+
 struct parser *parser_new(const struct parse_opts *opts, parse_entry_fn cb,
                           void *ctx)
 {
-	static int init;
-	if (!init) {
-		xmlInitParser();
-		xmlSetExternalEntityLoader(no_loading);
-		init = 1;
-	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_libxml2);
 	struct parser *p = xcalloc(1, sizeof *p);
 	struct pstate *st = xcalloc(1, sizeof *st);
 	p->st = st;

@@ -1,0 +1,73 @@
+/*
+ * parse_ahead.h — fetched bodies parsed on a thread of their own, ahead
+ * of the writer.
+ *
+ * A cold fetch is CPU-bound on one thread: parsing a body and preparing
+ * its entries (plain text, keys: archive_entry_prepare) is a quarter of
+ * that work and needs no database. The writer's thread (cmd_fetch) hands
+ * a finished transfer over; the parse thread parses it, prepares every
+ * entry, marks the job done and calls wake (from the parse thread: it
+ * must be safe there, as fetcher_wakeup is). The writer takes the jobs
+ * back, oldest first, and archives them while the next one is parsed.
+ *
+ * Bounded: at most AHEAD_JOBS jobs at once, bodies in memory only (under
+ * FETCH_MEM_BODY) and AHEAD_BYTES of them in all, so what is held does
+ * not grow with the feed count; when ahead_room says no, the writer
+ * parses inline as before. Transfers end in bursts (a run's first
+ * answers come together): the queue holds as many as run at once, or
+ * the writer would parse the rest of a burst itself while the thread
+ * waits for work. A job
+ * gives what parsing inline gives: parser_finish's result and reason,
+ * the whole feed, and the entries in document order (the callback of
+ * parse.h is never called for a document that is not a feed).
+ *
+ * Every function here is for the writer's thread alone.
+ */
+#ifndef WARTA_PARSE_AHEAD_H
+#define WARTA_PARSE_AHEAD_H
+
+#include <stddef.h>
+
+#include "archive.h"
+#include "feed.h"
+#include "fetch.h"
+
+#define AHEAD_JOBS 16
+#define AHEAD_BYTES ((size_t)8 << 20)
+
+struct ahead_entry {
+	struct entry e;
+	struct arc_prep *prep;
+};
+
+struct ahead_job {
+	void *user;               /* the caller's, untouched */
+	struct fetch_res res;     /* the transfer; the job owns it */
+	/* once done: */
+	int rc;                   /* parser_finish's: 0 a feed, -1 not */
+	char *error;              /* rc -1: why, one line */
+	struct feed feed;
+	struct ahead_entry *entries;
+	size_t nentries;
+};
+
+struct ahead;
+
+/* The thread, or NULL when none could be started (then parse inline). */
+struct ahead *ahead_start(void (*wake)(void *), void *wake_ctx);
+/* May this transfer be handed over now? */
+int ahead_room(const struct ahead *ah, const struct fetch_res *res);
+/* Hand job over (made with ahead_job_new, its res and user set). */
+void ahead_submit(struct ahead *ah, struct ahead_job *job);
+/* The oldest job once it is done, or NULL: none is, or (wait) none is
+ * held. With wait, blocks until the oldest is done. */
+struct ahead_job *ahead_done(struct ahead *ah, int wait);
+/* Jobs handed over and not yet taken back. */
+int ahead_held(const struct ahead *ah);
+/* Stops the thread after its current job; frees the jobs not taken. */
+void ahead_stop(struct ahead *ah);
+
+struct ahead_job *ahead_job_new(void);
+void ahead_job_free(struct ahead_job *job);
+
+#endif
