@@ -160,6 +160,7 @@ static const struct migration {
 	{search_schema_v4, NULL},   /* 4: its filters, its second tokenizer */
 	{search_schema_v5, NULL},   /* 5: new entries indexed by ingest */
 	{search_schema_v6, NULL},   /* 6: FTS5 merges 8 segments, not 4 */
+	{search_schema_v7, NULL},   /* 7: and then 16 */
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == ARCHIVE_SCHEMA, "ARCHIVE_SCHEMA is stale");

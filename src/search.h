@@ -1,8 +1,8 @@
 /*
  * search.h — full-text search of the archive.
  *
- * The index. search_schema and search_schema_v4 to search_schema_v6 are
- * the archive's migrations 3 to 6 (archive.c lists them): an FTS5 table
+ * The index. search_schema and search_schema_v4 to search_schema_v7 are
+ * the archive's migrations 3 to 7 (archive.c lists them): an FTS5 table
  * `search` (title, body = entries.text, author, category, feed = the
  * feed's name) with the "warta" tokenizer, external content (the view
  * search_content over entries, so no text is stored twice), kept in step
@@ -61,8 +61,10 @@ extern const char *const search_fields[];
 extern const char search_schema[];
 extern const char search_schema_v4[];
 extern const char search_schema_v5[];
-/* Migration 6: FTS5's automerge at 8 (fewer merges during a fetch). */
+/* Migrations 6 and 7: FTS5's automerge at 8, then 16 (fewer merges
+ * during a fetch). */
 extern const char search_schema_v6[];
+extern const char search_schema_v7[];
 /* The entries whose id is ?1 or more, as the index takes them (id and
  * its five columns); search_index_sql indexes one such row, as the
  * triggers index a changed one (archive_int.h's arc_index_pending runs

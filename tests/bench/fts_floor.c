@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	char sql[256];
 	snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE t USING fts5(title, "
 	         "body, tokenize='%s'); INSERT INTO t(t, rank) VALUES("
-	         "'automerge', 8)", strcmp(argv[2], "warta") == 0 ?
+	         "'automerge', 16)", strcmp(argv[2], "warta") == 0 ?
 	         TOKENIZER_NAME : "unicode61 remove_diacritics 2");
 	if (sqlite3_exec(out, sql, NULL, NULL, NULL))
 		die(out, "create");

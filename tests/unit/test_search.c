@@ -687,7 +687,8 @@ TEST(search_archive_entries_wait_for_the_commit_to_be_indexed)
 	archive_close(a);
 }
 
-/* FTS5's automerge, as migration 6 leaves it; -1 when not stored. */
+/* FTS5's automerge, as migrations 6 and 7 leave it; -1 when not
+ * stored. */
 static int automerge(struct archive *a)
 {
 	sqlite3_stmt *st;
@@ -738,21 +739,27 @@ TEST(search_archive_index_built_for_an_older_archive)
 	archive_close(a);
 }
 
-/* on a new archive, and on one made at schema 5 */
-TEST(search_archive_merges_eight_segments_at_a_time)
+/* on a new archive, and on ones made at schema 5 and 6 */
+TEST(search_archive_merges_sixteen_segments_at_a_time)
 {
 	int then = 0;
 	struct archive *a = upgraded("am.db", 5, &then);
 	CHECK_INT(then, -1);  /* FTS5's default, not stored */
 	CHECK(a != NULL);
-	CHECK_INT(automerge(a), 8);
+	CHECK_INT(automerge(a), 16);
 	CHECK_STR(ask(a, "berdaya", NULL), "1");
+	CHECK_STR(fts_check(a), "ok");
+	archive_close(a);
+	a = upgraded("am6.db", 6, &then);
+	CHECK_INT(then, 8);
+	CHECK(a != NULL);
+	CHECK_INT(automerge(a), 16);
 	CHECK_STR(fts_check(a), "ok");
 	archive_close(a);
 	char *fresh = xasprintf("%s/am2.db", t_tmpdir());
 	a = archive_open(fresh);
 	CHECK(a != NULL);
-	CHECK_INT(automerge(a), 8);
+	CHECK_INT(automerge(a), 16);
 	archive_close(a);
 	free(fresh);
 }
