@@ -261,14 +261,60 @@ int arc_begin(struct archive *a)
 			return -1;
 		}
 		a->unindexed = 0;
+		arc_pretok_cut(a, 0);
 	} else {
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", a->depth);
 		if (arc_exec(a, sp) < 0)
 			return -1;
 	}
 	a->unindexed_at[a->depth] = a->unindexed;
+	a->npretok_at[a->depth] = a->npretok;
 	a->depth++;
 	return 0;
+}
+
+void arc_pretok_keep(struct archive *a, int64_t id,
+                     const struct tokenizer_tape tape[2], const int len[2])
+{
+	if (!tape[0].len && !tape[1].len)
+		return;
+	if (a->npretok == a->pretok_cap) {
+		a->pretok_cap = a->pretok_cap ? a->pretok_cap * 2 : 256;
+		a->pretok = xrealloc(a->pretok,
+		                     a->pretok_cap * sizeof *a->pretok);
+	}
+	struct tokenizer_tape *t = &a->tapes;
+	size_t need = t->len + tape[0].len + tape[1].len;
+	if (need > t->cap) {
+		t->cap = t->cap ? t->cap : 64 * 1024;
+		while (t->cap < need)
+			t->cap *= 2;
+		t->p = xrealloc(t->p, t->cap);
+	}
+	struct arc_pretok *pt = &a->pretok[a->npretok++];
+	pt->id = id;
+	for (int k = 0; k < 2; k++) {
+		pt->off[k] = t->len;
+		pt->n[k] = tape[k].len;
+		pt->len[k] = tape[k].len ? len[k] : 0;
+		if (tape[k].len)
+			memcpy(t->p + t->len, tape[k].p, tape[k].len);
+		t->len += tape[k].len;
+	}
+}
+
+void arc_pretok_cut(struct archive *a, size_t n)
+{
+	if (n >= a->npretok)
+		return;
+	a->npretok = n;
+	a->tapes.len = n ? a->pretok[n - 1].off[1] + a->pretok[n - 1].n[1]
+	                 : 0;
+	if (!n && a->tapes.cap > 16 * 1024 * 1024) {
+		/* (a group's worth is a few megabytes: not kept past one
+		 * much bigger) */
+		tokenizer_tape_free(&a->tapes);
+	}
 }
 
 int arc_index_pending(struct archive *a)
@@ -281,10 +327,27 @@ int arc_index_pending(struct archive *a)
 		return -1;
 	sqlite3_bind_int64(rd, 1, a->unindexed);
 	int rc;
+	size_t next = 0;   /* the pretok list, walked beside the rows */
 	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(rd, 0);
 		for (int i = 0; i < sqlite3_column_count(rd); i++)
 			sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
+		while (next < a->npretok && a->pretok[next].id < id)
+			next++;
+		struct tokenizer_replay r = {0};
+		struct tokenizer_tape tape[2] = {{0}};
+		if (next < a->npretok && a->pretok[next].id == id) {
+			struct arc_pretok *pt = &a->pretok[next];
+			for (int k = 0; k < 2; k++) {
+				tape[k].p = a->tapes.p + pt->off[k];
+				tape[k].len = pt->n[k];
+				r.tape[k] = pt->n[k] ? &tape[k] : NULL;
+				r.len[k] = pt->len[k];
+			}
+			tokenizer_replay(&r);
+		}
 		rc = sqlite3_step(wr);
+		tokenizer_replay(NULL);
 		sqlite3_reset(wr);
 		if (rc != SQLITE_DONE)
 			break;
@@ -296,6 +359,7 @@ int arc_index_pending(struct archive *a)
 	}
 	sqlite3_reset(rd);
 	a->unindexed = 0;
+	arc_pretok_cut(a, 0);
 	return 0;
 }
 
@@ -328,6 +392,7 @@ int arc_commit(struct archive *a)
 			 * which was reported then */
 			a->depth = 0;
 			a->unindexed = 0;
+			arc_pretok_cut(a, 0);
 			turn_end(a);
 			return -1;
 		}
@@ -360,6 +425,7 @@ void arc_rollback(struct archive *a)
 	/* what was unindexed when this level opened is again, the index
 	 * rows written inside it (if any) being rolled back too */
 	a->unindexed = a->unindexed_at[a->depth - 1];
+	arc_pretok_cut(a, a->npretok_at[a->depth - 1]);
 	if (a->depth == 1) {
 		/* Fails harmlessly when SQLite already rolled back. */
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
@@ -618,6 +684,8 @@ void archive_close(struct archive *a)
 		sqlite3_finalize(a->st[i]);
 	if (a->db)
 		sqlite3_close(a->db);
+	free(a->pretok);
+	tokenizer_tape_free(&a->tapes);
 	free(a->path);
 	free(a);
 }

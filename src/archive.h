@@ -242,10 +242,14 @@ struct arc_ingest *archive_ingest_begin(struct archive *a, int64_t feed_id,
 int archive_ingest_entry(struct arc_ingest *in, const struct entry *e);
 /* What archiving an entry works out from the entry alone, with no
  * database: its key, version hash, plain text, stored fields and story
- * keys. Safe from any thread: cmd_fetch makes them on its parse thread
- * while the writer writes. */
+ * keys, and (with tp, a tokenizer of the calling thread's own, or NULL)
+ * the search index's tokens of its title and text, which the writer
+ * then indexes without tokenizing (tokenizer.h). Safe from any thread:
+ * cmd_fetch makes them on its parse thread while the writer writes. */
 struct arc_prep;
-struct arc_prep *archive_entry_prepare(const struct entry *e);
+struct tokenizer_pre;
+struct arc_prep *archive_entry_prepare(const struct entry *e,
+                                       struct tokenizer_pre *tp);
 void archive_prep_free(struct arc_prep *p);
 /* archive_ingest_entry for e with p, made from e by
  * archive_entry_prepare (p is the caller's to free; it may change). */

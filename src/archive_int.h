@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "archive.h"
+#include "tokenizer.h"
 #include "util.h"
 
 #define ARC_MAX_STMTS 96
@@ -33,6 +34,22 @@ struct archive {
 	 * value when savepoint d opened, put back when it rolls back. */
 	int64_t unindexed;
 	int64_t unindexed_at[ARC_MAX_DEPTH];
+	/* Of those, the ones whose title and text were tokenized ahead
+	 * (archive_entry_prepare): by id, in the order written, so in id
+	 * order. arc_index_pending plays their tapes in place of
+	 * tokenizing. A rolled-back savepoint takes its own back
+	 * (npretok_at, as unindexed_at): their ids may be given again. The
+	 * tapes are copied end to end into one buffer of this thread's:
+	 * freeing each one, made by the parse thread, took that thread's
+	 * malloc arena lock, and each thread waited for the other. */
+	struct arc_pretok {
+		int64_t id;
+		size_t off[2], n[2];   /* title's and text's tape in tapes */
+		int len[2];            /* the texts' lengths */
+	} *pretok;
+	size_t npretok, pretok_cap;
+	size_t npretok_at[ARC_MAX_DEPTH];
+	struct tokenizer_tape tapes;
 	int schema;                /* the version it was migrated to */
 	int nst;
 	const char *sql[ARC_MAX_STMTS];
@@ -55,6 +72,11 @@ int arc_begin(struct archive *a);
 int arc_commit(struct archive *a);
 void arc_rollback(struct archive *a);
 
+/* The row just inserted as id keeps a copy of prep's tapes, if any. */
+void arc_pretok_keep(struct archive *a, int64_t id,
+                     const struct tokenizer_tape tape[2], const int len[2]);
+/* Drops the tapes kept from the n-th on. */
+void arc_pretok_cut(struct archive *a, size_t n);
 /* Index the entries ingest left unindexed (a->unindexed). The outermost
  * commit calls it; so must anything that, inside a transaction, changes
  * or deletes entries or a feed's name: the search triggers then delete

@@ -912,7 +912,7 @@ static int complete(struct run *r, struct pending *p, struct fetch_res *got)
 static int complete_parsed(struct run *r, struct ahead_job *aj)
 {
 	int rc = archive_job(r, aj->user, &aj->res, aj);
-	ahead_job_free(aj);
+	ahead_release(r->ah, aj);
 	return rc;
 }
 
@@ -937,6 +937,18 @@ static int run_all(struct run *r, struct pending *p)
 			ret = -1;
 			break;
 		}
+		/* The parse thread first: every transfer done that it has
+		 * room for, so that it parses while the writer writes (else
+		 * it drains its queue and waits while the writer archives) */
+		struct fetch_res *res;
+		while (r->ah && !ahead_full(r->ah) &&
+		       (res = fetcher_next(r->ft, 0)))
+			if (complete(r, p, res) < 0) {
+				ret = -1;
+				break;
+			}
+		if (ret < 0)
+			break;
 		struct ahead_job *aj = ahead_done(r->ah, 0);
 		if (aj) {
 			if (complete_parsed(r, aj) < 0) {
@@ -949,8 +961,10 @@ static int run_all(struct run *r, struct pending *p)
 		if (fetcher_busy(r->ft) == 0 && !parsing)
 			break;
 		bar_draw(r, 0);
-		if (fetcher_busy(r->ft) == 0) {
-			/* only the parse thread is at work */
+		if (fetcher_busy(r->ft) == 0 || ahead_full(r->ah)) {
+			/* only the parse thread is at work, or it has all it
+			 * may hold: the transfers that end meanwhile wait for
+			 * it, rather than the writer parsing them itself */
 			if (complete_parsed(r, ahead_done(r->ah, 1)) < 0) {
 				ret = -1;
 				break;
@@ -960,9 +974,8 @@ static int run_all(struct run *r, struct pending *p)
 		/* With feeds to commit, only what has finished already (else
 		 * commit: the run waits for the network then anyway); while
 		 * the parse thread works, until it or a transfer is done. */
-		struct fetch_res *res = fetcher_next(r->ft, parsing ? -1
-		                                     : r->grouped ? 0
-		                                     : r->bar ? 100 : -1);
+		res = fetcher_next(r->ft, parsing ? -1 : r->grouped ? 0
+		                   : r->bar ? 100 : -1);
 		if (!res && !parsing && group_commit(r) < 0) {
 			ret = -1;
 			break;

@@ -555,6 +555,10 @@ struct arc_prep {
 	char *text;
 	struct fields f;
 	char *story_keys[2];  /* link, text */
+	/* the index's tokens of title and text, when made ahead; the
+	 * archive takes them once the entry is written */
+	struct tokenizer_tape tape[2];
+	int tape_len[2];
 };
 
 static void prep_key(const struct entry *e, struct arc_prep *p)
@@ -581,14 +585,37 @@ static void prep_clear(struct arc_prep *p)
 	fields_free(&p->f);
 	free(p->story_keys[0]);
 	free(p->story_keys[1]);
+	tokenizer_tape_free(&p->tape[0]);
+	tokenizer_tape_free(&p->tape[1]);
 	memset(p, 0, sizeof *p);
 }
 
-struct arc_prep *archive_entry_prepare(const struct entry *e)
+/* The columns the index takes as they will be stored (an empty string
+ * is stored as NULL, which the index skips). */
+static void prep_tapes(struct arc_prep *p, const char *title,
+                       struct tokenizer_pre *tp)
+{
+	const char *col[2] = {title, p->text};
+	for (int k = 0; k < 2; k++) {
+		size_t n = col[k] ? strlen(col[k]) : 0;
+		if (n == 0 || n > INT32_MAX)
+			continue;
+		if (tokenizer_pre_run(tp, col[k], (int)n, &p->tape[k]) < 0) {
+			tokenizer_tape_free(&p->tape[k]);   /* tokenized later */
+			continue;
+		}
+		p->tape_len[k] = (int)n;
+	}
+}
+
+struct arc_prep *archive_entry_prepare(const struct entry *e,
+                                       struct tokenizer_pre *tp)
 {
 	struct arc_prep *p = xcalloc(1, sizeof *p);
 	prep_key(e, p);
 	prep_rest(e, p);
+	if (tp)
+		prep_tapes(p, e->title, tp);
 	return p;
 }
 
@@ -680,8 +707,12 @@ static int insert_entry(struct arc_ingest *in, const struct entry *e,
 		return arc_fail(a, "archive an entry");
 	/* indexed when ingest's transaction ends (an archive opened at an
 	 * older schema, in tests, has no index or indexes by its trigger) */
-	if (a->schema >= 5 && !a->unindexed)
-		a->unindexed = sqlite3_last_insert_rowid(a->db);
+	if (a->schema >= 5) {
+		int64_t id = sqlite3_last_insert_rowid(a->db);
+		if (!a->unindexed)
+			a->unindexed = id;
+		arc_pretok_keep(a, id, p->tape, p->tape_len);
+	}
 	in->c.fresh++;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "html.h"
 #include "parse.h"
 #include "parse_ahead.h"
+#include "tokenizer.h"
 #include "util.h"
 
 /* Jobs are held in a ring, oldest at head: the first ndone of them are
@@ -18,6 +19,7 @@ struct ahead {
 	struct ahead_job *ring[AHEAD_JOBS];
 	int head, n, ndone;
 	size_t bytes;             /* of the bodies held */
+	struct ahead_job *spent;  /* ahead_release's, for the thread to free */
 	int stop;
 	void (*wake)(void *);
 	void *wake_ctx;
@@ -26,6 +28,7 @@ struct ahead {
 struct collect {
 	struct ahead_job *j;
 	size_t cap;
+	struct tokenizer_pre *tp;  /* the thread's, or NULL */
 };
 
 static int keep_entry(void *ctx, const struct feed *feed, struct entry *e)
@@ -40,7 +43,7 @@ static int keep_entry(void *ctx, const struct feed *feed, struct entry *e)
 	struct ahead_entry *ae = &j->entries[j->nentries++];
 	ae->e = *e;                 /* every field moves (parse.h) */
 	memset(e, 0, sizeof *e);
-	ae->prep = archive_entry_prepare(&ae->e);
+	ae->prep = archive_entry_prepare(&ae->e, c->tp);
 	return 0;
 }
 
@@ -49,11 +52,11 @@ static int push(void *ctx, const char *p, size_t n)
 	return parser_push(ctx, p, n) != 0;
 }
 
-static void parse_job(struct ahead_job *j)
+static void parse_job(struct ahead_job *j, struct tokenizer_pre *tp)
 {
 	struct parse_opts po = {.url = j->res.effective_url,
 	                        .content_type = j->res.content_type};
-	struct collect c = {j, 0};
+	struct collect c = {j, 0, tp};
 	struct parser *p = parser_new(&po, keep_entry, &c);
 	int rb = fetch_body_each(&j->res, push, p);
 	j->rc = rb < 0 ? -1 : parser_finish(p);
@@ -69,19 +72,59 @@ static void parse_job(struct ahead_job *j)
 	parser_free(p);
 }
 
+/* What the thread allocated, freed by the thread: glibc gives each
+ * thread an arena of its own, and a free from another thread takes that
+ * arena's lock. The writer freeing the parsed entries made the two
+ * threads wait for each other (three quarters of the writer's sleeps
+ * in a cold fetch: perf's sched_switch events). The body is the
+ * writer's, freed by it already. */
+static void free_parsed(struct ahead_job *job)
+{
+	for (size_t i = 0; i < job->nentries; i++) {
+		entry_clear(&job->entries[i].e);
+		archive_prep_free(job->entries[i].prep);
+	}
+	free(job->entries);
+	feed_clear(&job->feed);
+	free(job->error);
+	job->entries = NULL;
+	job->nentries = 0;
+	job->error = NULL;
+}
+
+static void free_spent(struct ahead_job *list)
+{
+	while (list) {
+		struct ahead_job *next = list->next_spent;
+		free_parsed(list);
+		ahead_job_free(list);
+		list = next;
+	}
+}
+
 static void *run(void *arg)
 {
 	struct ahead *ah = arg;
+	/* (without it, the writer tokenizes: only slower) */
+	struct tokenizer_pre *tp = tokenizer_pre_new();
 	pthread_mutex_lock(&ah->mu);
 	for (;;) {
-		while (!ah->stop && ah->ndone == ah->n)
+		while (!ah->stop && ah->ndone == ah->n && !ah->spent)
 			pthread_cond_wait(&ah->cv, &ah->mu);
+		if (ah->spent) {
+			struct ahead_job *spent = ah->spent;
+			ah->spent = NULL;
+			pthread_mutex_unlock(&ah->mu);
+			free_spent(spent);
+			pthread_mutex_lock(&ah->mu);
+			continue;
+		}
 		if (ah->stop)
 			break;
 		struct ahead_job *j =
 			ah->ring[(ah->head + ah->ndone) % AHEAD_JOBS];
 		pthread_mutex_unlock(&ah->mu);
-		parse_job(j);
+		parse_job(j, tp);
 		pthread_mutex_lock(&ah->mu);
 		ah->ndone++;
 		pthread_cond_broadcast(&ah->cv);
@@ -90,6 +133,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&ah->mu);
 	}
 	pthread_mutex_unlock(&ah->mu);
+	tokenizer_pre_free(tp);
 	html_thread_end();
 	return NULL;
 }
@@ -145,6 +189,21 @@ struct ahead_job *ahead_done(struct ahead *ah, int wait)
 	return j;
 }
 
+void ahead_release(struct ahead *ah, struct ahead_job *job)
+{
+	fetch_res_clear(&job->res);   /* (the writer's memory) */
+	pthread_mutex_lock(&ah->mu);
+	job->next_spent = ah->spent;
+	ah->spent = job;
+	pthread_cond_broadcast(&ah->cv);
+	pthread_mutex_unlock(&ah->mu);
+}
+
+int ahead_full(const struct ahead *ah)
+{
+	return ah && (ah->n == AHEAD_JOBS || ah->bytes >= AHEAD_BYTES);
+}
+
 int ahead_held(const struct ahead *ah)
 {
 	return ah ? ah->n : 0;
@@ -159,6 +218,7 @@ void ahead_stop(struct ahead *ah)
 	pthread_cond_broadcast(&ah->cv);
 	pthread_mutex_unlock(&ah->mu);
 	pthread_join(ah->thread, NULL);
+	free_spent(ah->spent);
 	for (int i = 0; i < ah->n; i++)
 		ahead_job_free(ah->ring[(ah->head + i) % AHEAD_JOBS]);
 	pthread_cond_destroy(&ah->cv);
@@ -175,13 +235,7 @@ void ahead_job_free(struct ahead_job *job)
 {
 	if (!job)
 		return;
-	for (size_t i = 0; i < job->nentries; i++) {
-		entry_clear(&job->entries[i].e);
-		archive_prep_free(job->entries[i].prep);
-	}
-	free(job->entries);
-	feed_clear(&job->feed);
-	free(job->error);
+	free_parsed(job);
 	fetch_res_clear(&job->res);
 	free(job);
 }

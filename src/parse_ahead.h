@@ -3,8 +3,9 @@
  * of the writer.
  *
  * A cold fetch is CPU-bound on one thread: parsing a body and preparing
- * its entries (plain text, keys: archive_entry_prepare) is a quarter of
- * that work and needs no database. The writer's thread (cmd_fetch) hands
+ * its entries (plain text, keys, the search index's tokens:
+ * archive_entry_prepare) is a third of that work and needs no
+ * database. The writer's thread (cmd_fetch) hands
  * a finished transfer over; the parse thread parses it, prepares every
  * entry, marks the job done and calls wake (from the parse thread: it
  * must be safe there, as fetcher_wakeup is). The writer takes the jobs
@@ -12,11 +13,11 @@
  *
  * Bounded: at most AHEAD_JOBS jobs at once, bodies in memory only (under
  * FETCH_MEM_BODY) and AHEAD_BYTES of them in all, so what is held does
- * not grow with the feed count; when ahead_room says no, the writer
- * parses inline as before. Transfers end in bursts (a run's first
- * answers come together): the queue holds as many as run at once, or
- * the writer would parse the rest of a burst itself while the thread
- * waits for work. A job
+ * not grow with the feed count. When it is full, the writer takes a
+ * parsed job back before the next transfer; when only a body does not
+ * fit (kept in a file, or too big for what is left), the writer parses
+ * that one inline as before. Transfers end in bursts (a run's first
+ * answers come together): the queue holds as many as run at once. A job
  * gives what parsing inline gives: parser_finish's result and reason,
  * the whole feed, and the entries in document order (the callback of
  * parse.h is never called for a document that is not a feed).
@@ -49,6 +50,7 @@ struct ahead_job {
 	struct feed feed;
 	struct ahead_entry *entries;
 	size_t nentries;
+	struct ahead_job *next_spent;   /* (ahead_release's list) */
 };
 
 struct ahead;
@@ -64,6 +66,12 @@ void ahead_submit(struct ahead *ah, struct ahead_job *job);
 struct ahead_job *ahead_done(struct ahead *ah, int wait);
 /* Jobs handed over and not yet taken back. */
 int ahead_held(const struct ahead *ah);
+/* It holds all it may: no transfer has room (ahead_done(ah, 1) frees
+ * some). */
+int ahead_full(const struct ahead *ah);
+/* Done with a job taken back: its body is freed now, what the thread
+ * parsed by the thread (parse_ahead.c says why). Or ahead_job_free. */
+void ahead_release(struct ahead *ah, struct ahead_job *job);
 /* Stops the thread after its current job; frees the jobs not taken. */
 void ahead_stop(struct ahead *ah);
 

@@ -372,12 +372,195 @@ static int on_token(void *ctx, int tflags, const char *tok, int n,
 	return SQLITE_OK;
 }
 
+/* ---- tapes: a document's tokens, worked out on another thread ---- */
+
+/* A tape is the xToken calls of one document, in order, each as: a byte
+ * of flags, the token's length and its bytes, then where it is: nothing
+ * when where the one before is (a stem at its word: TAPE_SAME), else
+ * how far past the end of the one before it starts (or, TAPE_ABS, where
+ * it starts), and its length in the text. Numbers are LEB128 varints.
+ * About 10 bytes a token. */
+#define TAPE_FLAGS 0x0f   /* FTS5's own (FTS5_TOKEN_COLOCATED) */
+#define TAPE_SAME 0x80
+#define TAPE_ABS 0x40
+/* Room for n more bytes; 0 or -1 (out of memory). (No util.h here: the
+ * benchmarks build this file alone.) */
+static int tape_room(struct tokenizer_tape *t, size_t n)
+{
+	if (t->len + n <= t->cap)
+		return 0;
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	while (cap < t->len + n)
+		cap *= 2;
+	unsigned char *p = realloc(t->p, cap);
+	if (!p)
+		return -1;
+	t->p = p;
+	t->cap = cap;
+	return 0;
+}
+
+static void put_varint(struct tokenizer_tape *t, unsigned v)
+{
+	do {
+		unsigned char c = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		t->p[t->len++] = v ? c | 0x80 : c;
+	} while (v);
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end,
+                      unsigned *v)
+{
+	unsigned r = 0;
+	for (int shift = 0; *p < end && shift < 35; shift += 7) {
+		unsigned char c = *(*p)++;
+		r |= (unsigned)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int tape_token(void *ctx, int tflags, const char *tok, int n,
+                      int start, int end)
+{
+	struct tokenizer_tape *t = ctx;
+	if (tape_room(t, 1 + 3 * 5 + (size_t)n) < 0)
+		return SQLITE_NOMEM;
+	unsigned char *flags = &t->p[t->len++];
+	*flags = (unsigned char)(tflags & TAPE_FLAGS);
+	put_varint(t, (unsigned)n);
+	memcpy(t->p + t->len, tok, (size_t)n);
+	t->len += (size_t)n;
+	if (t->ntok && start == t->start && end == t->end) {
+		*flags |= TAPE_SAME;
+	} else if (start >= t->end) {
+		put_varint(t, (unsigned)(start - t->end));
+		put_varint(t, (unsigned)(end - start));
+	} else {
+		*flags |= TAPE_ABS;
+		put_varint(t, (unsigned)start);
+		put_varint(t, (unsigned)(end - start));
+	}
+	t->start = start;
+	t->end = end;
+	t->ntok++;
+	return SQLITE_OK;
+}
+
+static int tape_play(const struct tokenizer_tape *t, void *ctx,
+                     int (*xToken)(void *, int, const char *, int, int,
+                                   int))
+{
+	const unsigned char *p = t->p, *end = p + t->len;
+	unsigned start = 0, stop = 0;
+	while (p < end) {
+		int flags = *p++;
+		unsigned n, off, len;
+		if (get_varint(&p, end, &n) < 0 || (size_t)(end - p) < n)
+			return SQLITE_CORRUPT;
+		const char *tok = (const char *)p;
+		p += n;
+		if (!(flags & TAPE_SAME)) {
+			if (get_varint(&p, end, &off) < 0 ||
+			    get_varint(&p, end, &len) < 0)
+				return SQLITE_CORRUPT;
+			start = flags & TAPE_ABS ? off : stop + off;
+			stop = start + len;
+		}
+		int rc = xToken(ctx, flags & TAPE_FLAGS, tok, (int)n,
+		                (int)start, (int)stop);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+static _Thread_local const struct tokenizer_replay *replaying;
+
+void tokenizer_replay(const struct tokenizer_replay *r)
+{
+	replaying = r;
+}
+
+static int wt_tokenize(Fts5Tokenizer *tk, void *ctx, int flags,
+                       const char *text, int ntext,
+                       int (*xToken)(void *, int, const char *, int, int,
+                                     int));
+
+struct tokenizer_pre {
+	sqlite3 *db;        /* in memory: only for its unicode61 */
+	Fts5Tokenizer *tok;
+};
+
+static int wt_create(void *api_ptr, const char **argv, int argc,
+                     Fts5Tokenizer **out);
+static void wt_delete(Fts5Tokenizer *tk);
+
+struct tokenizer_pre *tokenizer_pre_new(void)
+{
+	struct tokenizer_pre *tp = calloc(1, sizeof *tp);
+	fts5_api *api = NULL;
+	if (!tp)
+		return NULL;
+	if (sqlite3_open(":memory:", &tp->db) != SQLITE_OK ||
+	    !(api = tokenizer_fts5_api(tp->db)) ||
+	    wt_create(api, NULL, 0, &tp->tok) != SQLITE_OK) {
+		tokenizer_pre_free(tp);
+		return NULL;
+	}
+	return tp;
+}
+
+int tokenizer_pre_run(struct tokenizer_pre *tp, const char *text, int n,
+                      struct tokenizer_tape *tape)
+{
+	if (wt_tokenize(tp->tok, tape, FTS5_TOKENIZE_DOCUMENT, text, n,
+	                tape_token) != SQLITE_OK)
+		return -1;
+	/* held until a commit, a group's worth: no slack */
+	unsigned char *p = tape->len ? realloc(tape->p, tape->len) : NULL;
+	if (p) {
+		tape->p = p;
+		tape->cap = tape->len;
+	}
+	return 0;
+}
+
+void tokenizer_pre_free(struct tokenizer_pre *tp)
+{
+	if (!tp)
+		return;
+	if (tp->tok)
+		wt_delete(tp->tok);
+	sqlite3_close(tp->db);
+	free(tp);
+}
+
+void tokenizer_tape_free(struct tokenizer_tape *t)
+{
+	free(t->p);
+	memset(t, 0, sizeof *t);
+}
+
 static int wt_tokenize(Fts5Tokenizer *tk, void *ctx, int flags,
                        const char *text, int ntext,
                        int (*xToken)(void *, int, const char *, int, int,
                                      int))
 {
 	struct wtok *t = (struct wtok *)tk;
+	/* a column the parse thread tokenized: the same text, its tape */
+	const struct tokenizer_replay *r = replaying;
+	if (r && flags == FTS5_TOKENIZE_DOCUMENT && ntext > 0)
+		for (int k = 0; k < 2; k++)
+			if (r->tape[k] && r->len[k] == ntext &&
+			    !(r->used & (1 << k))) {
+				((struct tokenizer_replay *)r)->used |= 1 << k;
+				return tape_play(r->tape[k], ctx, xToken);
+			}
 	struct call c = {.t = t, .ctx = ctx, .xToken = xToken};
 	if (flags & FTS5_TOKENIZE_DOCUMENT)
 		c.mode = M_DOC;

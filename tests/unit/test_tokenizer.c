@@ -380,3 +380,53 @@ TEST(tokenizer_stem_cache_gives_snowball_s_stems)
 	sqlite3_close(db);
 	buf_free(&text);
 }
+
+/* A tape made on a tokenizer of its own (the parse thread's) indexes
+ * what tokenizing the same text does; a column of another length is
+ * tokenized as usual. */
+TEST(tokenizer_tape_indexes_what_tokenizing_does)
+{
+	const char *title = "DPRD Kalsel: Jum'at 09.30, Rp1.500.000";
+	const char *body = "Pemberdayaan warga PESISIR, caf\xc3\xa9 r\xc3\xa9sum\xc3"
+	                   "\xa9; mengatakan dan menulis berita";
+	const char *const rows[] = {title, body, NULL};
+	sqlite3 *db = fts(rows);
+	struct tokenizer_pre *tp = tokenizer_pre_new();
+	CHECK(tp != NULL);
+	struct tokenizer_tape tape[2] = {{0}};
+	CHECK_INT(tokenizer_pre_run(tp, title, (int)strlen(title), &tape[0]), 0);
+	CHECK_INT(tokenizer_pre_run(tp, body, (int)strlen(body), &tape[1]), 0);
+	CHECK(tape[0].len > 0 && tape[1].len > 0);
+	struct tokenizer_replay r = {{&tape[0], &tape[1]},
+	                             {(int)strlen(title), (int)strlen(body)}, 0};
+	sqlite3_stmt *st;
+	CHECK(sqlite3_prepare_v2(db, "INSERT INTO t(title, body) VALUES(?1, ?2)",
+	                         -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_text(st, 1, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
+	tokenizer_replay(&r);
+	CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+	tokenizer_replay(NULL);
+	CHECK_INT(r.used, 3);           /* both tapes played */
+	char one[2048];
+	snprintf(one, sizeof one, "%s", terms(db, 1));
+	CHECK(strstr(one, "~daya@0") && strstr(one, "dprd@0"));
+	CHECK_STR(terms(db, 2), one);
+	/* other lengths: tokenized */
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, "Banjir", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, "rob", -1, SQLITE_STATIC);
+	r.used = 0;
+	tokenizer_replay(&r);
+	CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+	tokenizer_replay(NULL);
+	sqlite3_finalize(st);
+	CHECK_INT(r.used, 0);
+	CHECK_STR(terms(db, 3), "~banjir@0 banjir@0 ~rob@0 rob@0");
+	CHECK(sqlite3_exec(db, "INSERT INTO t(t) VALUES('integrity-check')",
+	                   NULL, NULL, NULL) == SQLITE_OK);
+	tokenizer_tape_free(&tape[0]);
+	tokenizer_tape_free(&tape[1]);
+	tokenizer_pre_free(tp);
+	sqlite3_close(db);
+}
