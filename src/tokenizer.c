@@ -479,9 +479,9 @@ static int tape_play(const struct tokenizer_tape *t, void *ctx,
 	return SQLITE_OK;
 }
 
-static _Thread_local const struct tokenizer_replay *replaying;
+static _Thread_local struct tokenizer_replay *replaying;
 
-void tokenizer_replay(const struct tokenizer_replay *r)
+void tokenizer_replay(struct tokenizer_replay *r)
 {
 	replaying = r;
 }
@@ -553,12 +553,12 @@ static int wt_tokenize(Fts5Tokenizer *tk, void *ctx, int flags,
 {
 	struct wtok *t = (struct wtok *)tk;
 	/* a column the parse thread tokenized: the same text, its tape */
-	const struct tokenizer_replay *r = replaying;
+	struct tokenizer_replay *r = replaying;
 	if (r && flags == FTS5_TOKENIZE_DOCUMENT && ntext > 0)
 		for (int k = 0; k < 2; k++)
 			if (r->tape[k] && r->len[k] == ntext &&
 			    !(r->used & (1 << k))) {
-				((struct tokenizer_replay *)r)->used |= 1 << k;
+				r->used |= 1 << k;
 				return tape_play(r->tape[k], ctx, xToken);
 			}
 	struct call c = {.t = t, .ctx = ctx, .xToken = xToken};

@@ -81,6 +81,6 @@ struct tokenizer_replay {
 	int used;                    /* bit k: tape k was played */
 };
 /* For this thread's tokenizing from now on (NULL: none). */
-void tokenizer_replay(const struct tokenizer_replay *r);
+void tokenizer_replay(struct tokenizer_replay *r);
 
 #endif
