@@ -276,8 +276,9 @@ int arc_begin(struct archive *a)
 void arc_pretok_keep(struct archive *a, int64_t id,
                      const struct tokenizer_tape tape[2], const int len[2])
 {
-	if (!tape[0].len && !tape[1].len)
-		return;
+	if ((!tape[0].len && !tape[1].len) ||
+	    a->tapes.len + tape[0].len + tape[1].len > ARC_TAPES_MAX)
+		return;   /* (past the cap, tokenized at the commit) */
 	if (a->npretok == a->pretok_cap) {
 		a->pretok_cap = a->pretok_cap ? a->pretok_cap * 2 : 256;
 		a->pretok = xrealloc(a->pretok,
@@ -303,6 +304,11 @@ void arc_pretok_keep(struct archive *a, int64_t id,
 	}
 }
 
+size_t archive_tapes_held(const struct archive *a)
+{
+	return a->tapes.len;
+}
+
 void arc_pretok_cut(struct archive *a, size_t n)
 {
 	if (n >= a->npretok)
@@ -310,9 +316,9 @@ void arc_pretok_cut(struct archive *a, size_t n)
 	a->npretok = n;
 	a->tapes.len = n ? a->pretok[n - 1].off[1] + a->pretok[n - 1].n[1]
 	                 : 0;
-	if (!n && a->tapes.cap > 16 * 1024 * 1024) {
-		/* (a group's worth is a few megabytes: not kept past one
-		 * much bigger) */
+	if (!n && a->tapes.cap > ARC_TAPES_MAX) {
+		/* (at most ARC_TAPES_MAX to a transaction, but a realloc's
+		 * doubling may have gone past) */
 		tokenizer_tape_free(&a->tapes);
 	}
 }

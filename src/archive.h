@@ -255,6 +255,8 @@ void archive_prep_free(struct arc_prep *p);
  * archive_entry_prepare (p is the caller's to free; it may change). */
 int archive_ingest_prepared(struct arc_ingest *in, const struct entry *e,
                             struct arc_prep *p);
+/* Bytes of such tokens the open transaction holds until it commits. */
+size_t archive_tapes_held(const struct archive *a);
 /* The document's feed-level data (title, home link, ttl); written only
  * when it differs from what is stored. */
 int archive_ingest_feed(struct arc_ingest *in, const struct feed *f);

@@ -14,6 +14,11 @@
 
 #define ARC_MAX_STMTS 96
 #define ARC_MAX_DEPTH 8
+/* Tapes kept for one transaction at most (arc_pretok_keep; past it,
+ * tokenized at the commit): a group of 2,000 entries of 3.6 KB had
+ * 24 MB of them. A fetch commits its group before (archive.h's
+ * archive_tapes_held). */
+#define ARC_TAPES_MAX ((size_t)16 << 20)
 
 struct archive {
 	sqlite3 *db;

@@ -671,6 +671,9 @@ struct job {
 #define GROUP_FEEDS 64
 #define GROUP_ENTRIES 2000
 #define GROUP_MS 500
+/* and once it holds this much of the parse thread's index tokens (kept
+ * until the commit: archive.h), a few hundred long entries */
+#define GROUP_TAPES ((size_t)6 << 20)
 
 /* Lines held until their group commits: a memory stream (f NULL: none,
  * they go out at once). */
@@ -873,6 +876,7 @@ static int archive_job(struct run *r, struct job *j, struct fetch_res *res,
 	}
 	if (rc == 0 && (r->group >= GROUP_FEEDS ||
 	                r->group_entries >= GROUP_ENTRIES ||
+	                archive_tapes_held(r->a) >= GROUP_TAPES ||
 	                ms_since(&r->group_began) >= GROUP_MS))
 		rc = group_commit(r);
 	outcome_clear(&o);

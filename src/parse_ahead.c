@@ -109,7 +109,8 @@ static void *run(void *arg)
 	struct tokenizer_pre *tp = tokenizer_pre_new();
 	pthread_mutex_lock(&ah->mu);
 	for (;;) {
-		while (!ah->stop && ah->ndone == ah->n && !ah->spent)
+		while (!ah->stop && !ah->spent &&
+		       (ah->ndone == ah->n || ah->ndone >= AHEAD_PARSED))
 			pthread_cond_wait(&ah->cv, &ah->mu);
 		if (ah->spent) {
 			struct ahead_job *spent = ah->spent;
@@ -184,6 +185,7 @@ struct ahead_job *ahead_done(struct ahead *ah, int wait)
 		ah->n--;
 		ah->ndone--;
 		ah->bytes -= j->res.mem.len;
+		pthread_cond_broadcast(&ah->cv);  /* room to parse one more */
 	}
 	pthread_mutex_unlock(&ah->mu);
 	return j;
@@ -202,6 +204,14 @@ void ahead_release(struct ahead *ah, struct ahead_job *job)
 int ahead_full(const struct ahead *ah)
 {
 	return ah && (ah->n == AHEAD_JOBS || ah->bytes >= AHEAD_BYTES);
+}
+
+int ahead_parsed(struct ahead *ah)
+{
+	pthread_mutex_lock(&ah->mu);
+	int n = ah->ndone;
+	pthread_mutex_unlock(&ah->mu);
+	return n;
 }
 
 int ahead_held(const struct ahead *ah)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "parse_ahead.h"
@@ -130,8 +131,11 @@ TEST(parse_ahead_holds_a_bounded_number_and_size_of_bodies)
 		CHECK(ahead_room(ah, &small));
 		ahead_submit(ah, job_with(a, NULL, NULL));
 	}
-	/* full: done or not, until they are taken back */
+	/* full: done or not, until they are taken back; and only a few
+	 * parsed ahead (a feed parsed is three times its body) */
 	CHECK(!ahead_room(ah, &small));
+	usleep(300 * 1000);
+	CHECK_INT(ahead_parsed(ah), AHEAD_PARSED);
 	ahead_job_free(ahead_done(ah, 1));
 	CHECK(ahead_room(ah, &small));
 	CHECK(!ahead_room(ah, &big));     /* not with others held */
