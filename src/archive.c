@@ -276,7 +276,9 @@ int arc_begin(struct archive *a)
 void arc_pretok_keep(struct archive *a, int64_t id,
                      const struct tokenizer_tape tape[2], const int len[2])
 {
-	if ((!tape[0].len && !tape[1].len) ||
+	/* (a column is taped when its text's length is given, even if the
+	 * tape is empty: a title of only "…" has no words) */
+	if ((!len[0] && !len[1]) ||
 	    a->tapes.len + tape[0].len + tape[1].len > ARC_TAPES_MAX)
 		return;   /* (past the cap, tokenized at the commit) */
 	if (a->npretok == a->pretok_cap) {
@@ -297,7 +299,7 @@ void arc_pretok_keep(struct archive *a, int64_t id,
 	for (int k = 0; k < 2; k++) {
 		pt->off[k] = t->len;
 		pt->n[k] = tape[k].len;
-		pt->len[k] = tape[k].len ? len[k] : 0;
+		pt->len[k] = len[k];
 		if (tape[k].len)
 			memcpy(t->p + t->len, tape[k].p, tape[k].len);
 		t->len += tape[k].len;
@@ -316,9 +318,9 @@ void arc_pretok_cut(struct archive *a, size_t n)
 	a->npretok = n;
 	a->tapes.len = n ? a->pretok[n - 1].off[1] + a->pretok[n - 1].n[1]
 	                 : 0;
-	if (!n && a->tapes.cap > ARC_TAPES_MAX) {
-		/* (at most ARC_TAPES_MAX to a transaction, but a realloc's
-		 * doubling may have gone past) */
+	if (!n && a->tapes.cap > ARC_TAPES_MAX / 2) {
+		/* (a fetch's group keeps under 8 MiB, reused from one to the
+		 * next; a bigger one is not kept) */
 		tokenizer_tape_free(&a->tapes);
 	}
 }
@@ -345,9 +347,10 @@ int arc_index_pending(struct archive *a)
 		if (next < a->npretok && a->pretok[next].id == id) {
 			struct arc_pretok *pt = &a->pretok[next];
 			for (int k = 0; k < 2; k++) {
-				tape[k].p = a->tapes.p + pt->off[k];
+				tape[k].p = pt->n[k] ? a->tapes.p + pt->off[k]
+				                     : NULL;
 				tape[k].len = pt->n[k];
-				r.tape[k] = pt->n[k] ? &tape[k] : NULL;
+				r.tape[k] = pt->len[k] ? &tape[k] : NULL;
 				r.len[k] = pt->len[k];
 			}
 			tokenizer_replay(&r);
@@ -366,6 +369,9 @@ int arc_index_pending(struct archive *a)
 	sqlite3_reset(rd);
 	a->unindexed = 0;
 	arc_pretok_cut(a, 0);
+	/* (a savepoint open now that rolls back has none of them left) */
+	for (int d = 0; d < a->depth; d++)
+		a->npretok_at[d] = 0;
 	return 0;
 }
 

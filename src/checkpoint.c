@@ -26,7 +26,8 @@ struct checkpointer {
 	int writer_wait_ms;    /* the writer's own busy timeout */
 	int frames;            /* the WAL's size at the last commit (writer) */
 	int next_try;          /* a RESTART that failed: again at this size */
-	long catch_up;         /* the RESTART waits for done to reach it (mu) */
+	long catch_up;         /* the RESTART waits for done to reach it
+	                        * (writer) */
 	int want, busy, stop;  /* under mu */
 	long done;             /* under mu */
 };
@@ -130,8 +131,12 @@ struct checkpointer *checkpoint_start(sqlite3 *writer, const char *path,
 
 void checkpoint_between(struct checkpointer *c)
 {
-	if (!c || !restart_due(c))
+	if (!c)
 		return;
+	if (!restart_due(c)) {
+		c->catch_up = 0;   /* (another connection started it over) */
+		return;
+	}
 	/* First the thread copies what the WAL holds, while the writer goes
 	 * on: the RESTART then has only the transactions since to copy.
 	 * Done by the writer, the copying was 70-230 ms a RESTART, seven

@@ -591,18 +591,24 @@ static void prep_clear(struct arc_prep *p)
 }
 
 /* The columns the index takes as they will be stored (an empty string
- * is stored as NULL, which the index skips). */
+ * is stored as NULL, which the index skips). All or none: a replay
+ * matches a column by its length, so a title left untaped could take
+ * the text's tape. */
 static void prep_tapes(struct arc_prep *p, const char *title,
                        struct tokenizer_pre *tp)
 {
 	const char *col[2] = {title, p->text};
 	for (int k = 0; k < 2; k++) {
 		size_t n = col[k] ? strlen(col[k]) : 0;
-		if (n == 0 || n > INT32_MAX)
+		if (n == 0)
 			continue;
-		if (tokenizer_pre_run(tp, col[k], (int)n, &p->tape[k]) < 0) {
-			tokenizer_tape_free(&p->tape[k]);   /* tokenized later */
-			continue;
+		if (n > INT32_MAX ||
+		    tokenizer_pre_run(tp, col[k], (int)n, &p->tape[k]) < 0) {
+			for (int i = 0; i < 2; i++) {   /* tokenized later */
+				tokenizer_tape_free(&p->tape[i]);
+				p->tape_len[i] = 0;
+			}
+			return;
 		}
 		p->tape_len[k] = (int)n;
 	}

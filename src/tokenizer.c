@@ -455,6 +455,8 @@ static int tape_play(const struct tokenizer_tape *t, void *ctx,
                      int (*xToken)(void *, int, const char *, int, int,
                                    int))
 {
+	if (!t->len)
+		return SQLITE_OK;   /* a text without words */
 	const unsigned char *p = t->p, *end = p + t->len;
 	unsigned start = 0, stop = 0;
 	while (p < end) {
