@@ -87,16 +87,12 @@ static void free_parsed(struct ahead_job *job)
 	free(job->entries);
 	feed_clear(&job->feed);
 	free(job->error);
-	job->entries = NULL;
-	job->nentries = 0;
-	job->error = NULL;
 }
 
 static void free_spent(struct ahead_job *list)
 {
 	while (list) {
 		struct ahead_job *next = list->next_spent;
-		free_parsed(list);
 		ahead_job_free(list);
 		list = next;
 	}
