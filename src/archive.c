@@ -274,11 +274,11 @@ int arc_begin(struct archive *a)
 }
 
 void arc_pretok_keep(struct archive *a, int64_t id,
-                     const struct tokenizer_tape tape[2], const int len[2])
+                     const struct tokenizer_tape tape[2])
 {
-	/* (a column is taped when its text's length is given, even if the
+	/* (a column is taped when its text's length is set, even if the
 	 * tape is empty: a title of only "…" has no words) */
-	if ((!len[0] && !len[1]) ||
+	if ((!tape[0].text_len && !tape[1].text_len) ||
 	    a->tapes.len + tape[0].len + tape[1].len > ARC_TAPES_MAX)
 		return;   /* (past the cap, tokenized at the commit) */
 	if (a->npretok == a->pretok_cap) {
@@ -299,7 +299,7 @@ void arc_pretok_keep(struct archive *a, int64_t id,
 	for (int k = 0; k < 2; k++) {
 		pt->off[k] = t->len;
 		pt->n[k] = tape[k].len;
-		pt->len[k] = len[k];
+		pt->len[k] = tape[k].text_len;
 		if (tape[k].len)
 			memcpy(t->p + t->len, tape[k].p, tape[k].len);
 		t->len += tape[k].len;
@@ -350,8 +350,8 @@ int arc_index_pending(struct archive *a)
 				tape[k].p = pt->n[k] ? a->tapes.p + pt->off[k]
 				                     : NULL;
 				tape[k].len = pt->n[k];
+				tape[k].text_len = pt->len[k];
 				r.tape[k] = pt->len[k] ? &tape[k] : NULL;
-				r.len[k] = pt->len[k];
 			}
 			tokenizer_replay(&r);
 		}

@@ -79,7 +79,7 @@ void arc_rollback(struct archive *a);
 
 /* The row just inserted as id keeps a copy of prep's tapes, if any. */
 void arc_pretok_keep(struct archive *a, int64_t id,
-                     const struct tokenizer_tape tape[2], const int len[2]);
+                     const struct tokenizer_tape tape[2]);
 /* Drops the tapes kept from the n-th on. */
 void arc_pretok_cut(struct archive *a, size_t n);
 /* Index the entries ingest left unindexed (a->unindexed). The outermost

@@ -558,7 +558,6 @@ struct arc_prep {
 	/* the index's tokens of title and text, when made ahead; the
 	 * archive takes them once the entry is written */
 	struct tokenizer_tape tape[2];
-	int tape_len[2];
 };
 
 static void prep_key(const struct entry *e, struct arc_prep *p)
@@ -604,13 +603,10 @@ static void prep_tapes(struct arc_prep *p, const char *title,
 			continue;
 		if (n > INT32_MAX ||
 		    tokenizer_pre_run(tp, col[k], (int)n, &p->tape[k]) < 0) {
-			for (int i = 0; i < 2; i++) {   /* tokenized later */
-				tokenizer_tape_free(&p->tape[i]);
-				p->tape_len[i] = 0;
-			}
+			tokenizer_tape_free(&p->tape[0]);   /* tokenized later */
+			tokenizer_tape_free(&p->tape[1]);
 			return;
 		}
-		p->tape_len[k] = (int)n;
 	}
 }
 
@@ -717,7 +713,7 @@ static int insert_entry(struct arc_ingest *in, const struct entry *e,
 		int64_t id = sqlite3_last_insert_rowid(a->db);
 		if (!a->unindexed)
 			a->unindexed = id;
-		arc_pretok_keep(a, id, p->tape, p->tape_len);
+		arc_pretok_keep(a, id, p->tape);
 	}
 	in->c.fresh++;
 	return 0;

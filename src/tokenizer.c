@@ -523,6 +523,7 @@ int tokenizer_pre_run(struct tokenizer_pre *tp, const char *text, int n,
 	if (wt_tokenize(tp->tok, tape, FTS5_TOKENIZE_DOCUMENT, text, n,
 	                tape_token) != SQLITE_OK)
 		return -1;
+	tape->text_len = n;
 	/* held until a commit, a group's worth: no slack */
 	unsigned char *p = tape->len ? realloc(tape->p, tape->len) : NULL;
 	if (p) {
@@ -558,7 +559,7 @@ static int wt_tokenize(Fts5Tokenizer *tk, void *ctx, int flags,
 	struct tokenizer_replay *r = replaying;
 	if (r && flags == FTS5_TOKENIZE_DOCUMENT && ntext > 0)
 		for (int k = 0; k < 2; k++)
-			if (r->tape[k] && r->len[k] == ntext &&
+			if (r->tape[k] && r->tape[k]->text_len == ntext &&
 			    !(r->used & (1 << k))) {
 				r->used |= 1 << k;
 				return tape_play(r->tape[k], ctx, xToken);

@@ -55,16 +55,17 @@ int tokenizer_protected(const char *word, size_t n);
 
 /* Tokenizing ahead (cmd_fetch's parse thread): a tokenizer of a thread's
  * own, with no archive, writes a document's tokens as the index would
- * take them onto a tape (appended; 0, or -1). Indexing that
- * same text later, on the writer's thread, plays the tape instead of
- * tokenizing again: the writer sets a tokenizer_replay for the row it
- * is about to index, and each column whose length is that of a tape
- * (not yet played) takes it. Only lengths are compared: the caller
+ * take them onto a tape (0, or -1: then free it, it is not one). Indexing
+ * that same text later, on the writer's thread, plays the tape instead
+ * of tokenizing again: the writer sets a tokenizer_replay for the row it
+ * is about to index, and each column whose length is that of a tape's
+ * text (not yet played) takes it. Only lengths are compared: the caller
  * knows the row holds the texts taped (archive.c's pretok list says
  * how). */
 struct tokenizer_tape {
 	unsigned char *p;
 	size_t len, cap;
+	int text_len;            /* of the text taped; 0: none (yet) */
 	int start, end, ntok;    /* the last token's place; tokens */
 };
 void tokenizer_tape_free(struct tokenizer_tape *t);
@@ -77,7 +78,6 @@ void tokenizer_pre_free(struct tokenizer_pre *tp);
 
 struct tokenizer_replay {
 	const struct tokenizer_tape *tape[2];   /* (NULL: none) */
-	int len[2];                  /* of the texts taped */
 	int used;                    /* bit k: tape k was played */
 };
 /* For this thread's tokenizing from now on (NULL: none). */

@@ -731,18 +731,28 @@ static int put_prepared(struct archive *a, int64_t feed, struct entry *es,
 	return rc;
 }
 
+/* A new archive of one feed, and a tokenizer of the parse thread's
+ * kind for put_prepared. */
+static struct archive *ahead_archive(const char *name, int64_t *feed,
+                                     struct tokenizer_pre **tp)
+{
+	char *path = xasprintf("%s/%s", t_tmpdir(), name);
+	struct archive *a = archive_open(path);
+	free(path);
+	*feed = a ? feed_add(a, "https://mc.example.go.id/feed/", NULL) : 0;
+	*tp = tokenizer_pre_new();
+	return a;
+}
+
 /* What the parse thread tokenized is what is indexed, also when a
  * document's entries were taken back and their ids given again to
  * others of the same lengths (whose tokens those tapes are not). */
 TEST(search_archive_indexes_what_was_tokenized_ahead)
 {
-	char *path = xasprintf("%s/ahead.db", t_tmpdir());
-	struct archive *a = archive_open(path);
-	free(path);
-	CHECK(a != NULL);
-	int64_t f = feed_add(a, "https://mc.example.go.id/feed/", NULL);
-	struct tokenizer_pre *tp = tokenizer_pre_new();
-	CHECK(tp != NULL);
+	int64_t f;
+	struct tokenizer_pre *tp;
+	struct archive *a = ahead_archive("ahead.db", &f, &tp);
+	CHECK(a != NULL && tp != NULL);
 	CHECK(archive_begin(a) == 0);   /* one group, as a fetch commits */
 	struct entry es[2];
 	mk_entry(&es[0], "a", "Banjir rob melanda pesisir",
@@ -768,13 +778,10 @@ TEST(search_archive_indexes_what_was_tokenized_ahead)
  * and an edit's delete left its terms behind. */
 TEST(search_archive_tapes_a_title_without_words)
 {
-	char *path = xasprintf("%s/nowords.db", t_tmpdir());
-	struct archive *a = archive_open(path);
-	free(path);
-	CHECK(a != NULL);
-	int64_t f = feed_add(a, "https://mc.example.go.id/feed/", NULL);
-	struct tokenizer_pre *tp = tokenizer_pre_new();
-	CHECK(tp != NULL);
+	int64_t f;
+	struct tokenizer_pre *tp;
+	struct archive *a = ahead_archive("nowords.db", &f, &tp);
+	CHECK(a != NULL && tp != NULL);
 	struct entry es[1];
 	mk_entry(&es[0], "a", "\xf0\x9f\x93\xb7", "Foto", 1764600000);
 	CHECK_INT(put_prepared(a, f, es, 1, tp, 0), 0);

@@ -397,8 +397,7 @@ TEST(tokenizer_tape_indexes_what_tokenizing_does)
 	CHECK_INT(tokenizer_pre_run(tp, title, (int)strlen(title), &tape[0]), 0);
 	CHECK_INT(tokenizer_pre_run(tp, body, (int)strlen(body), &tape[1]), 0);
 	CHECK(tape[0].len > 0 && tape[1].len > 0);
-	struct tokenizer_replay r = {{&tape[0], &tape[1]},
-	                             {(int)strlen(title), (int)strlen(body)}, 0};
+	struct tokenizer_replay r = {{&tape[0], &tape[1]}, 0};
 	sqlite3_stmt *st;
 	CHECK(sqlite3_prepare_v2(db, "INSERT INTO t(title, body) VALUES(?1, ?2)",
 	                         -1, &st, NULL) == SQLITE_OK);
