@@ -1,7 +1,8 @@
 /* cmd_fetch.c — `warta fetch` and `warta backfill`, and the glue add
  * uses: transfers from fetch.c, decisions from schedule.c, documents
- * through parse.c, writes through archive.c — all from this one thread,
- * one transaction per feed, as each transfer completes. */
+ * through parse.c (on the parse thread, parse_ahead.c, for a fetch
+ * run), writes through archive.c from this thread alone, a savepoint
+ * per feed and a transaction per group, as each transfer completes. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -591,9 +592,10 @@ const char usage_fetch[] =
 	"'warta feeds' shows it, or a URL), parse it and archive its entries.\n"
 	"Each feed is written as its transfer completes, whole or not at all;\n"
 	"feeds are committed together (when no other transfer has finished,\n"
-	"else after 64 feeds, 2,000 entries or half a second): a run stopped\n"
-	"at any moment leaves the archive consistent, undoes only the group\n"
-	"it was writing, and the next run carries on.\n"
+	"else after 64 feeds, 2,000 entries, 6 MiB of their index's words or\n"
+	"half a second): a run stopped at any moment leaves the archive\n"
+	"consistent, undoes only the group it was writing, and the next run\n"
+	"carries on.\n"
 	"\n"
 	"  -j, --jobs N   transfers at once (default 8; at most 2 to one host)\n"
 	"  --force        fetch every feed now, whatever its schedule, back-off\n"
