@@ -82,14 +82,9 @@ static char *http_words(long status, int64_t retry_after)
 struct ingest_ctx {
 	struct arc_ingest *in;
 	struct parser *p;
-	struct fetcher *pump; /* the run's other transfers, or NULL */
 	int failed;           /* the archive failed */
 	int name;             /* name the feed before its first entry */
 };
-
-/* Bytes of a body parsed (and their entries archived) between two
- * fetcher_pump() calls: a few milliseconds of work. */
-#define PUMP_EVERY (32 * 1024)
 
 /* Before the first entry: archive.h says why. 1 when the archive
  * failed. */
@@ -115,10 +110,6 @@ static int on_entry(void *ctx, const struct feed *feed, struct entry *e)
 	return 0;
 }
 
-/* Entries between two fetcher_pump() calls when they come parsed
- * already (a few milliseconds of writing, as PUMP_EVERY). */
-#define PUMP_ENTRIES 16
-
 /* The entries the parse thread made, into the archive. */
 static void ingest_parsed(struct ingest_ctx *c, struct ahead_job *pre)
 {
@@ -130,27 +121,13 @@ static void ingest_parsed(struct ingest_ctx *c, struct ahead_job *pre)
 			c->failed = 1;
 			return;
 		}
-		if (i % PUMP_ENTRIES == PUMP_ENTRIES - 1)
-			fetcher_pump(c->pump);
 	}
 }
 
-/* Ingesting a feed is CPU work while the run's other transfers wait on
- * their servers: in pieces, letting them move on in between, the two
- * overlap (a cold fetch of 500 feeds behind a 50 ms server took the
- * network's time plus the archive's without it). */
 static int push_body(void *ctx, const char *p, size_t n)
 {
 	struct ingest_ctx *c = ctx;
-	while (n > 0) {
-		size_t k = c->pump && n > PUMP_EVERY ? PUMP_EVERY : n;
-		if (parser_push(c->p, p, k) != 0)
-			return 1;
-		fetcher_pump(c->pump);
-		p += k;
-		n -= k;
-	}
-	return 0;
+	return parser_push(c->p, p, n) != 0;
 }
 
 static void add_warning(struct buf *w, const char *fmt, const char *a,
@@ -195,8 +172,8 @@ static enum answer answer_kind(const struct arc_feed *f,
  * already (parse_ahead.h), or NULL. 0, or -1 when the archive failed. */
 static int archive_outcome(struct archive *a, const struct arc_feed *f,
                            struct fetch_res *res, int64_t started,
-                           int log_only, struct fetcher *pump,
-                           struct ahead_job *pre, struct outcome *o)
+                           int log_only, struct ahead_job *pre,
+                           struct outcome *o)
 {
 	memset(o, 0, sizeof *o);
 	struct arc_fetch fx = {
@@ -216,7 +193,7 @@ static int archive_outcome(struct archive *a, const struct arc_feed *f,
 	if (sched_retry_after(res->retry_after, started, &v))
 		si.retry_after = v;
 	struct buf warn = {0};
-	struct ingest_ctx ic = {.pump = pump, .name = !log_only};
+	struct ingest_ctx ic = {.name = !log_only};
 	int ret = 0;
 	enum answer kind = answer_kind(f, res, log_only);
 
@@ -342,8 +319,8 @@ out:
  * (concurrency_purge). The ingest inside nests as a savepoint. */
 static int outcome_locked(struct archive *a, const struct arc_feed *f,
                           struct fetch_res *res, int64_t started,
-                          struct fetcher *pump, struct ahead_job *pre,
-                          struct outcome *o, int *gone)
+                          struct ahead_job *pre, struct outcome *o,
+                          int *gone)
 {
 	memset(o, 0, sizeof *o);
 	*gone = 0;
@@ -357,7 +334,7 @@ static int outcome_locked(struct archive *a, const struct arc_feed *f,
 		*gone = rc == 0;
 		return rc;
 	}
-	if (archive_outcome(a, f, res, started, 0, pump, pre, o) < 0) {
+	if (archive_outcome(a, f, res, started, 0, pre, o) < 0) {
 		archive_rollback(a);
 		return -1;
 	}
@@ -436,7 +413,7 @@ int fetch_feed_with(struct archive *a, int64_t feed_id,
 	}
 	struct outcome o;
 	int gone;
-	rc = outcome_locked(a, &f, res, started, NULL, NULL, &o, &gone);
+	rc = outcome_locked(a, &f, res, started, NULL, &o, &gone);
 	if (rc == 0 && !gone)
 		report(a, &f, res, &o, flags, t, stdout, stderr);
 	outcome_clear(&o);
@@ -818,7 +795,7 @@ static int fill(struct run *r, struct pending *p)
 	while (p->head < p->n && p->v[p->head].id == 0)
 		p->head++;
 	for (size_t i = p->head; i < p->n &&
-	     fetcher_busy(r->ft) < r->njobs; i++) {
+	     fetcher_busy(r->ft) < fetcher_slots(r->ft); i++) {
 		struct pend *pe = &p->v[i];
 		if (pe->id == 0)
 			continue;
@@ -863,7 +840,7 @@ static int archive_job(struct run *r, struct job *j, struct fetch_res *res,
 	int gone = 0;
 	int rc = r->grouped ? 0 : group_open(r);
 	if (rc == 0)
-		rc = outcome_locked(r->a, &j->f, res, j->started, r->ft, pre,
+		rc = outcome_locked(r->a, &j->f, res, j->started, pre,
 		                    &o, &gone);
 	if (gone)
 		r->total--;
@@ -903,7 +880,6 @@ static int complete(struct run *r, struct pending *p, struct fetch_res *got)
 		j->used = 0;
 		return -1;
 	}
-	fetcher_pump(r->ft);
 	if (answer_kind(&j->f, res, 0) == A_BODY && ahead_room(r->ah, res)) {
 		struct ahead_job *aj = ahead_job_new();
 		aj->user = j;
@@ -935,7 +911,7 @@ static int run_all(struct run *r, struct pending *p)
 	/* (without it, only slower) */
 	r->ah = ahead_start(wake_fetcher, r->ft);
 	/* one job more than transfers and parses: the one being archived */
-	r->nslots = r->njobs + AHEAD_JOBS + 1;
+	r->nslots = fetcher_slots(r->ft) + AHEAD_JOBS + 1;
 	r->jobs = xcalloc((size_t)r->nslots, sizeof *r->jobs);
 	int ret = 0;
 	for (;;) {
@@ -1272,7 +1248,7 @@ int cmd_backfill(int argc, char **argv)
 		fetch_one(NULL, &req, &res);
 		struct outcome o;
 		int end = 0;
-		if (archive_outcome(a, &f, &res, started, 1, NULL, NULL,
+		if (archive_outcome(a, &f, &res, started, 1, NULL,
 		                    &o) < 0) {
 			status = EXIT_FAIL;
 			end = 1;

@@ -1,6 +1,7 @@
 /* fetch.c — transfers over one libcurl multi handle; see fetch.h. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,10 +320,14 @@ char *fetch_curl_words(int code, long os_errno, long verify,
 
 /* ---- the fetcher ------------------------------------------------------------ */
 
+/* A slot belongs to the caller while free, being started and once
+ * handed out by fetcher_next(); to the transfer thread from the start
+ * queue until the done queue. Both queues are under the mutex, so each
+ * side sees what the other wrote. */
 struct slot {
 	struct fetcher *owner;
 	CURL *h;
-	int active;           /* a transfer is in flight or unread */
+	int active;           /* caller's: a transfer is in flight or unread */
 	uint64_t host;
 	char *url;            /* this hop's URL */
 	char *etag, *last_modified;
@@ -333,19 +338,52 @@ struct slot {
 	int over;             /* stopped at max_body */
 	int spill_failed;     /* errno of the failed write, or 0 */
 	int checked_status;   /* the write callback knows keep or drop */
+	int added;            /* the thread's: in the multi handle */
 	struct timespec t0;
 	struct fetch_res res;
+};
+
+/* A ring of slots, first in first out: at most `nslots` are ever in one. */
+struct ring {
+	struct slot **s;
+	int head, n;
 };
 
 struct fetcher {
 	CURLM *multi;
 	struct fetch_limits lim;
-	int jobs, busy;
+	int jobs;             /* transfers at once */
+	int nslots;           /* as many again wait their turn (fetch.h) */
+	int busy;             /* the caller's: slots started and not done */
+	int running;          /* the thread's: transfers in the multi handle */
 	struct slot *slots;
-	int64_t bytes;
+	atomic_llong bytes;
 	const char *cainfo;
-	atomic_int woken;     /* fetcher_wakeup since the last fetcher_next */
+	/* The transfer thread drives the multi handle alone: reading the
+	 * sockets, libcurl's work and the bodies' copies and hashes stay off
+	 * the caller's thread (the archive writer, in a fetch run). */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;    /* a transfer is done, a wakeup, or stop */
+	struct ring start, done;
+	int woken;            /* fetcher_wakeup since the last fetcher_next */
+	int stop;
 };
+
+static void ring_put(struct ring *q, int cap, struct slot *s)
+{
+	q->s[(q->head + q->n++) % cap] = s;
+}
+
+static struct slot *ring_take(struct ring *q, int cap)
+{
+	if (q->n == 0)
+		return NULL;
+	struct slot *s = q->s[q->head];
+	q->head = (q->head + 1) % cap;
+	q->n--;
+	return s;
+}
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
@@ -363,12 +401,14 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 		/* count up to the cap, so the log says where it stopped */
 		size_t room = s->owner->lim.max_body - (size_t)r->bytes;
 		r->bytes += (int64_t)room;
-		s->owner->bytes += (int64_t)room;
+		atomic_fetch_add_explicit(&s->owner->bytes, (long long)room,
+		                          memory_order_relaxed);
 		s->over = 1;
 		return 0;     /* CURLE_WRITE_ERROR: the cap, not the disk */
 	}
 	r->bytes += (int64_t)len;
-	s->owner->bytes += (int64_t)len;
+	atomic_fetch_add_explicit(&s->owner->bytes, (long long)len,
+	                          memory_order_relaxed);
 	if (!r->kept)
 		return len;
 	sha256_update(&s->sha, p, len);
@@ -453,6 +493,8 @@ static void set_request(struct fetcher *f, struct slot *s)
 	}
 }
 
+static void *run(void *arg);
+
 struct fetcher *fetcher_new(int jobs, const struct fetch_limits *l)
 {
 	if (jobs < 1)
@@ -463,21 +505,44 @@ struct fetcher *fetcher_new(int jobs, const struct fetch_limits *l)
 	else
 		fetch_limits_default(&f->lim);
 	f->jobs = jobs;
-	f->slots = xcalloc((size_t)jobs, sizeof *f->slots);
+	f->nslots = 2 * jobs;
+	f->slots = xcalloc((size_t)f->nslots, sizeof *f->slots);
+	f->start.s = xcalloc((size_t)f->nslots, sizeof *f->start.s);
+	f->done.s = xcalloc((size_t)f->nslots, sizeof *f->done.s);
 	f->cainfo = getenv("CURL_CA_BUNDLE");
 	if (str_empty(f->cainfo))
 		f->cainfo = NULL;
 	f->multi = curl_multi_init();
-	if (!f->multi) {
+	pthread_condattr_t ca;
+	int cv = 0, mu = 0, th = 0;
+	if (f->multi && pthread_condattr_init(&ca) == 0) {
+		/* fetcher_next's timeout on the clock ms_since() reads */
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		cv = pthread_cond_init(&f->cv, &ca) == 0;
+		pthread_condattr_destroy(&ca);
+	}
+	mu = cv && pthread_mutex_init(&f->mu, NULL) == 0;
+	if (mu) {
+		curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+		                  (long)FETCH_PER_HOST);
+		curl_multi_setopt(f->multi, CURLMOPT_PIPELINING,
+		                  (long)CURLPIPE_MULTIPLEX);
+		th = pthread_create(&f->thread, NULL, run, f) == 0;
+	}
+	if (!th) {
+		if (mu)
+			pthread_mutex_destroy(&f->mu);
+		if (cv)
+			pthread_cond_destroy(&f->cv);
+		if (f->multi)
+			curl_multi_cleanup(f->multi);
+		free(f->start.s);
+		free(f->done.s);
 		free(f->slots);
 		free(f);
 		warnmsg("cannot start libcurl");
 		return NULL;
 	}
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-	                  (long)FETCH_PER_HOST);
-	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING,
-	                  (long)CURLPIPE_MULTIPLEX);
 	return f;
 }
 
@@ -485,9 +550,15 @@ void fetcher_free(struct fetcher *f)
 {
 	if (!f)
 		return;
-	for (int i = 0; i < f->jobs; i++) {
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_mutex_unlock(&f->mu);
+	curl_multi_wakeup(f->multi);
+	pthread_join(f->thread, NULL);
+	for (int i = 0; i < f->nslots; i++) {
 		struct slot *s = &f->slots[i];
 		if (s->h) {
+			/* (a handle not in the multi handle: a no-op) */
 			if (s->active)
 				curl_multi_remove_handle(f->multi, s->h);
 			curl_easy_cleanup(s->h);
@@ -499,6 +570,10 @@ void fetcher_free(struct fetcher *f)
 		fetch_res_clear(&s->res);
 	}
 	curl_multi_cleanup(f->multi);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	free(f->start.s);
+	free(f->done.s);
 	free(f->slots);
 	free(f);
 }
@@ -508,10 +583,15 @@ int fetcher_busy(const struct fetcher *f)
 	return f->busy;
 }
 
+int fetcher_slots(const struct fetcher *f)
+{
+	return f->nslots;
+}
+
 int fetcher_host_busy(const struct fetcher *f, uint64_t host)
 {
 	int n = 0;
-	for (int i = 0; i < f->jobs; i++)
+	for (int i = 0; i < f->nslots; i++)
 		if (f->slots[i].active && f->slots[i].host == host)
 			n++;
 	return n;
@@ -519,7 +599,8 @@ int fetcher_host_busy(const struct fetcher *f, uint64_t host)
 
 int64_t fetcher_bytes(const struct fetcher *f)
 {
-	return f->bytes;
+	return atomic_load_explicit(&((struct fetcher *)f)->bytes,
+	                            memory_order_relaxed);
 }
 
 static int add_handle(struct fetcher *f, struct slot *s)
@@ -533,7 +614,7 @@ static int add_handle(struct fetcher *f, struct slot *s)
 int fetcher_start(struct fetcher *f, const struct fetch_req *req)
 {
 	struct slot *s = NULL;
-	for (int i = 0; i < f->jobs && !s; i++)
+	for (int i = 0; i < f->nslots && !s; i++)
 		if (!f->slots[i].active)
 			s = &f->slots[i];
 	if (!s)
@@ -553,10 +634,12 @@ int fetcher_start(struct fetcher *f, const struct fetch_req *req)
 	s->res.user = req->user;
 	s->res.url = xstrdup(req->url);
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
-	if (add_handle(f, s) < 0)
-		return -1;
 	s->active = 1;
 	f->busy++;
+	pthread_mutex_lock(&f->mu);
+	ring_put(&f->start, f->nslots, s);
+	pthread_mutex_unlock(&f->mu);
+	curl_multi_wakeup(f->multi);
 	return 0;
 }
 
@@ -674,52 +757,102 @@ static int finish(struct fetcher *f, struct slot *s, CURLcode rc)
 	return 0;
 }
 
-struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
+/* The transfer thread: adds what the caller started, moves every
+ * transfer on, follows redirects and queues what finished, until told
+ * to stop. It sleeps in curl_multi_poll, which curl_multi_wakeup ends
+ * when a transfer is started or the fetcher freed. */
+static void *run(void *arg)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		int running = 0, left;
-		if (curl_multi_perform(f->multi, &running) != CURLM_OK)
-			return NULL;
+	struct fetcher *f = arg;
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		struct slot *s;
+		while (f->running < f->jobs &&
+		       (s = ring_take(&f->start, f->nslots))) {
+			pthread_mutex_unlock(&f->mu);
+			int added = add_handle(f, s) == 0;
+			pthread_mutex_lock(&f->mu);
+			if (added) {
+				f->running++;
+			} else {
+				fail_with(&s->res, FETCH_E_OTHER,
+				          xstrdup("cannot start a transfer"));
+				ring_put(&f->done, f->nslots, s);
+				pthread_cond_broadcast(&f->cv);
+			}
+		}
+		pthread_mutex_unlock(&f->mu);
+		int running = 0, left, ended = 0;
+		curl_multi_perform(f->multi, &running);
 		CURLMsg *m;
 		while ((m = curl_multi_info_read(f->multi, &left))) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			struct slot *s = NULL;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			                  (char **)&s);
 			CURLcode rc = m->data.result;
 			if (finish(f, s, rc))
 				continue;     /* the next hop is on its way */
 			curl_multi_remove_handle(f->multi, s->h);
-			return &s->res;
+			pthread_mutex_lock(&f->mu);
+			f->running--;
+			ring_put(&f->done, f->nslots, s);
+			pthread_cond_broadcast(&f->cv);
+			pthread_mutex_unlock(&f->mu);
+			ended = 1;
 		}
-		if (f->busy == 0 || atomic_exchange(&f->woken, 0))
-			return NULL;
-		int wait = 1000;
-		if (timeout_ms >= 0) {
-			int64_t spent = ms_since(&t0);
-			if (spent >= timeout_ms)
-				return NULL;
-			if (timeout_ms - spent < wait)
-				wait = (int)(timeout_ms - spent);
-		}
-		curl_multi_poll(f->multi, NULL, 0, wait, NULL);
+		/* (a transfer that ended makes room for one waiting) */
+		if (!ended)
+			curl_multi_poll(f->multi, NULL, 0, 1000, NULL);
+		pthread_mutex_lock(&f->mu);
 	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	if (timeout_ms > 0) {
+		until.tv_sec += timeout_ms / 1000;
+		until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
+	struct fetch_res *r = NULL;
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		struct slot *s = ring_take(&f->done, f->nslots);
+		if (s) {
+			r = &s->res;
+			break;
+		}
+		if (f->busy == 0)
+			break;
+		if (f->woken) {
+			f->woken = 0;
+			break;
+		}
+		if (timeout_ms == 0)
+			break;
+		if (timeout_ms < 0)
+			pthread_cond_wait(&f->cv, &f->mu);
+		else if (pthread_cond_timedwait(&f->cv, &f->mu, &until) != 0)
+			break;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return r;
 }
 
 void fetcher_wakeup(struct fetcher *f)
 {
-	atomic_store(&f->woken, 1);
-	curl_multi_wakeup(f->multi);
-}
-
-void fetcher_pump(struct fetcher *f)
-{
-	int running;
-	if (f && f->busy)
-		curl_multi_perform(f->multi, &running);
+	pthread_mutex_lock(&f->mu);
+	f->woken = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
 }
 
 void fetcher_take(struct fetcher *f, struct fetch_res *r,
@@ -732,7 +865,7 @@ void fetcher_take(struct fetcher *f, struct fetch_res *r,
 
 void fetcher_done(struct fetcher *f, struct fetch_res *r)
 {
-	for (int i = 0; i < f->jobs; i++) {
+	for (int i = 0; i < f->nslots; i++) {
 		struct slot *s = &f->slots[i];
 		if (&s->res == r && s->active) {
 			s->active = 0;

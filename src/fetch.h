@@ -3,10 +3,17 @@
  * Bytes and headers in, nothing else: the fetcher never parses a feed,
  * never touches the archive, and decides no schedule (schedule.h does).
  *
- * A fetcher runs at most `jobs` transfers at once; the caller starts one
- * whenever fetcher_busy() < jobs (and, to be polite, only when
- * fetcher_host_busy() for its host is under FETCH_PER_HOST), then waits
- * with fetcher_next() for the next one to finish. The easy handles are
+ * A fetcher runs at most `jobs` transfers at once. The caller starts one
+ * whenever fetcher_busy() < fetcher_slots(), which is 2 x jobs: those
+ * past `jobs` wait in the fetcher and begin the moment a transfer ends,
+ * so that the servers are kept busy while the caller works (to be
+ * polite, start one only when fetcher_host_busy() for its host is under
+ * FETCH_PER_HOST). It waits with fetcher_next() for the next one to
+ * finish. A thread of the
+ * fetcher's own drives the transfers: they move on while the caller
+ * works, and the sockets, libcurl and the bodies' copies and hashes
+ * cost the caller nothing. Every function below is for the caller's one
+ * thread, but fetcher_wakeup. The easy handles are
  * made once per slot and reused, so connections, DNS answers and TLS
  * sessions are reused too, and memory depends on `jobs`, never on how
  * many URLs pass through. HTTP/2 is used where the server offers it.
@@ -118,11 +125,15 @@ struct fetcher;
 struct fetcher *fetcher_new(int jobs, const struct fetch_limits *l);
 void fetcher_free(struct fetcher *f);
 
+/* Transfers started and not yet done (fetcher_done, fetcher_take). */
 int fetcher_busy(const struct fetcher *f);
+/* How many may be started and not done at once: 2 x jobs. */
+int fetcher_slots(const struct fetcher *f);
 /* Transfers in flight that were started for host (fetch_host_key). */
 int fetcher_host_busy(const struct fetcher *f, uint64_t host);
-/* Start a transfer now; the caller keeps fetcher_busy() < jobs (a start
- * beyond that is refused with -1). Strings are copied. 0 or -1. */
+/* Start a transfer (now, or when one of the `jobs` ends); the caller
+ * keeps fetcher_busy() < fetcher_slots() (a start beyond that is
+ * refused with -1). Strings are copied. 0 or -1. */
 int fetcher_start(struct fetcher *f, const struct fetch_req *req);
 /* Wait up to timeout_ms (-1: as long as it takes) for a transfer to
  * finish; NULL when none did in that time, none is in flight, or
@@ -132,13 +143,6 @@ struct fetch_res *fetcher_next(struct fetcher *f, int timeout_ms);
  * one, returns NULL at once (cmd_fetch's parse thread has a feed
  * ready). */
 void fetcher_wakeup(struct fetcher *f);
-/* Let the transfers in flight move on, without waiting: what has
- * arrived is read, what can be sent is sent. For a caller busy between
- * two fetcher_next() calls (ingesting a feed), so that the other servers
- * are not kept waiting while it works; a transfer that ends meanwhile
- * is handed out by the next fetcher_next(). Cheap (no poll, no sleep):
- * call it every few milliseconds of work. */
-void fetcher_pump(struct fetcher *f);
 /* Done with a result: its slot takes the next transfer. */
 void fetcher_done(struct fetcher *f, struct fetch_res *r);
 /* The same, keeping the result: it moves into *out (the caller clears

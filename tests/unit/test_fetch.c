@@ -316,6 +316,7 @@ TEST(fetcher_runs_jobs_at_once_and_reuses_its_slots)
 	CHECK(fetch_init() == 0);
 	struct fetcher *f = fetcher_new(3, NULL);
 	CHECK(f != NULL);
+	CHECK_INT(fetcher_slots(f), 6);  /* 3 at once, 3 waiting their turn */
 	char *urls[9];
 	int seen[9] = {0};
 	int started = 0, done = 0;
@@ -324,14 +325,14 @@ TEST(fetcher_runs_jobs_at_once_and_reuses_its_slots)
 	for (int i = 0; i < 9; i++)
 		urls[i] = xasprintf("http://127.0.0.1:%d/slow%d", s.port, i);
 	while (done < 9) {
-		while (started < 9 && fetcher_busy(f) < 3) {
+		while (started < 9 && fetcher_busy(f) < fetcher_slots(f)) {
 			struct fetch_req req = {.url = urls[started],
 			                        .user = &seen[started]};
 			CHECK_INT(fetcher_start(f, &req), 0);
 			started++;
 		}
 		if (started < 9) {
-			/* full: a fourth is refused */
+			/* full: a seventh is refused */
 			struct fetch_req extra = {.url = urls[0]};
 			CHECK_INT(fetcher_start(f, &extra), -1);
 		}
@@ -362,9 +363,9 @@ TEST(fetcher_runs_jobs_at_once_and_reuses_its_slots)
 }
 
 /* What fetch does while it archives a feed: the result is taken out of
- * its slot (the slot is free at once), and fetcher_pump() keeps the
- * other transfers going with no fetcher_next() at all. */
-TEST(fetcher_take_frees_the_slot_and_pump_moves_transfers_on)
+ * its slot (the slot is free at once), and the fetcher's thread keeps
+ * the other transfers going with no call from the caller at all. */
+TEST(fetcher_take_frees_the_slot_and_transfers_move_on_meanwhile)
 {
 	struct srv s;
 	CHECK(srv_start(&s) == 0);
@@ -387,7 +388,6 @@ TEST(fetcher_take_frees_the_slot_and_pump_moves_transfers_on)
 	while (ms_since(&t0) < 1500) {   /* "archiving" (the server: 300 ms) */
 		struct timespec nap = {0, 10 * 1000 * 1000};
 		nanosleep(&nap, NULL);
-		fetcher_pump(f);
 	}
 	/* done already: handed out without waiting */
 	r = fetcher_next(f, 0);
@@ -402,7 +402,6 @@ TEST(fetcher_take_frees_the_slot_and_pump_moves_transfers_on)
 	CHECK_INT((long)mine.mem.len, 4);
 	CHECK(memcmp(mine.mem.p, "slow", 4) == 0);
 	fetch_res_clear(&mine);
-	fetcher_pump(f);   /* nothing in flight: a no-op */
 	fetcher_free(f);
 	srv_stop(&s);
 	free(a);
