@@ -19,6 +19,7 @@ struct ahead {
 	struct ahead_job *ring[AHEAD_JOBS];
 	int head, n, ndone;
 	size_t bytes;             /* of the bodies held */
+	size_t done_bytes;        /* of those parsed */
 	struct ahead_job *spent;  /* ahead_release's, for the thread to free */
 	int stop;
 	void (*wake)(void *);
@@ -106,7 +107,9 @@ static void *run(void *arg)
 	pthread_mutex_lock(&ah->mu);
 	for (;;) {
 		while (!ah->stop && !ah->spent &&
-		       (ah->ndone == ah->n || ah->ndone >= AHEAD_PARSED))
+		       (ah->ndone == ah->n ||
+		        (ah->ndone > 0 &&
+		         ah->done_bytes >= AHEAD_PARSED_BYTES)))
 			pthread_cond_wait(&ah->cv, &ah->mu);
 		if (ah->spent) {
 			struct ahead_job *spent = ah->spent;
@@ -124,6 +127,7 @@ static void *run(void *arg)
 		parse_job(j, tp);
 		pthread_mutex_lock(&ah->mu);
 		ah->ndone++;
+		ah->done_bytes += j->res.mem.len;
 		pthread_cond_broadcast(&ah->cv);
 		pthread_mutex_unlock(&ah->mu);
 		ah->wake(ah->wake_ctx);
@@ -181,6 +185,7 @@ struct ahead_job *ahead_done(struct ahead *ah, int wait)
 		ah->n--;
 		ah->ndone--;
 		ah->bytes -= j->res.mem.len;
+		ah->done_bytes -= j->res.mem.len;
 		pthread_cond_broadcast(&ah->cv);  /* room to parse one more */
 	}
 	pthread_mutex_unlock(&ah->mu);

@@ -131,15 +131,34 @@ TEST(parse_ahead_holds_a_bounded_number_and_size_of_bodies)
 		CHECK(ahead_room(ah, &small));
 		ahead_submit(ah, job_with(a, NULL, NULL));
 	}
-	/* full: done or not, until they are taken back; and only a few
-	 * parsed ahead (a feed parsed is three times its body) */
+	/* full: done or not, until they are taken back; small bodies are
+	 * all parsed ahead */
 	CHECK(!ahead_room(ah, &small));
 	usleep(300 * 1000);
-	CHECK_INT(ahead_parsed(ah), AHEAD_PARSED);
+	CHECK_INT(ahead_parsed(ah), AHEAD_JOBS);
 	ahead_job_free(ahead_done(ah, 1));
 	CHECK(ahead_room(ah, &small));
 	CHECK(!ahead_room(ah, &big));     /* not with others held */
 	/* stopped with jobs held, taken or not: ASan's leak check */
 	ahead_stop(ah);
+	free(a);
+
+	/* big ones only while what is parsed and held is under
+	 * AHEAD_PARSED_BYTES (a feed parsed is three times its body) */
+	ah = ahead_start(count_wake, NULL);
+	size_t third = AHEAD_PARSED_BYTES / 3 + 1;
+	char *pad = xmalloc(third + 1);
+	memset(pad, ' ', third);
+	pad[third] = 0;
+	a = rss(1, pad);
+	for (int i = 0; i < 5; i++)
+		ahead_submit(ah, job_with(a, NULL, NULL));
+	usleep(300 * 1000);
+	CHECK_INT(ahead_parsed(ah), 3);
+	ahead_job_free(ahead_done(ah, 1));
+	usleep(300 * 1000);
+	CHECK_INT(ahead_parsed(ah), 3);   /* the fourth, in its place */
+	ahead_stop(ah);
+	free(pad);
 	free(a);
 }
