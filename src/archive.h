@@ -50,7 +50,8 @@
  * search_content and table search_feeds (migration 3, search.h), the
  * index search_entry_keys and a rebuild (migration 4, search.h); new
  * entries indexed by ingest, not a trigger (migration 5, search.h);
- * FTS5's automerge set to 8 (migration 6, search.h), then 16 (7).
+ * FTS5's automerge set to 8 (migration 6, search.h), then 16 (7);
+ * story keys as 64-bit numbers, not text (8).
  * README.md ("Archive") lists the columns.
  *
  * Adding a migration: append one entry to the migrations[] table in
@@ -70,7 +71,7 @@
 
 #include "feed.h"
 
-#define ARCHIVE_SCHEMA 7
+#define ARCHIVE_SCHEMA 8
 #define ARC_STORY_MIN_TEXT 80
 
 struct archive;

@@ -118,6 +118,10 @@ int arc_write_fetch(struct archive *a, int64_t feed_id,
 
 /* ingest.c, for migration 2: give every entry without one its story. */
 int arc_backfill_stories(struct archive *a);
+/* ingest.c: a story key ("l:" + canonical link, "t:" + text hash) as
+ * the number story_keys keeps: the first 8 bytes of its SHA-256, never
+ * 0. For migration 8, which turns the text keys before it into these. */
+int64_t arc_story_key_id(const char *key);
 /* ingest.c: the story an entry with this link and text joins (or a new
  * one), for feed_id; its keys recorded. 0 with *story, or -1. */
 int arc_story_for(struct archive *a, int64_t feed_id, const char *link,

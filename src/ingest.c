@@ -263,7 +263,28 @@ static char *text_story_key(const char *text)
 	return xasprintf("t:%s", digest_hex(d, 16, hex));
 }
 
-static int story_lookup(struct archive *a, const char *key, int64_t feed_id,
+int64_t arc_story_key_id(const char *key)
+{
+	unsigned char d[32];
+	sha256(key, strlen(key), d);
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	return v ? (int64_t)v : 1;   /* 0 is "no key" */
+}
+
+/* A key made by link_story_key or text_story_key (freed), as its id;
+ * 0 for none. */
+static int64_t key_id(char *key)
+{
+	if (!key)
+		return 0;
+	int64_t id = arc_story_key_id(key);
+	free(key);
+	return id;
+}
+
+static int story_lookup(struct archive *a, int64_t key, int64_t feed_id,
                         int64_t *story)
 {
 	static const char sql_key[] =
@@ -273,7 +294,7 @@ static int story_lookup(struct archive *a, const char *key, int64_t feed_id,
 	sqlite3_stmt *st = arc_prep(a, sql_key);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, key);
 	int rc = sqlite3_step(st);
 	int64_t s = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
@@ -298,23 +319,23 @@ static int story_lookup(struct archive *a, const char *key, int64_t feed_id,
 	return 1;
 }
 
-static int story_key_add(struct archive *a, const char *key, int64_t story)
+static int story_key_add(struct archive *a, int64_t key, int64_t story)
 {
 	static const char sql[] =
 		"INSERT OR IGNORE INTO story_keys(key, story_id) VALUES (?, ?)";
 	sqlite3_stmt *st = arc_prep(a, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, key);
 	sqlite3_bind_int64(st, 2, story);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : arc_fail(a, "record a story");
 }
 
-/* arc_story_for with the keys made already (link, text; either NULL). */
+/* arc_story_for with the keys made already (link, text; either 0). */
 static int story_for_keys(struct archive *a, int64_t feed_id,
-                          char *const keys[2], int64_t now, int64_t *story)
+                          const int64_t keys[2], int64_t now, int64_t *story)
 {
 	static const char sql_new[] =
 		"INSERT INTO stories(first_seen) VALUES (?)";
@@ -343,11 +364,9 @@ static int story_for_keys(struct archive *a, int64_t feed_id,
 int arc_story_for(struct archive *a, int64_t feed_id, const char *link,
                   const char *text, int64_t now, int64_t *story)
 {
-	char *keys[2] = {link_story_key(link), text_story_key(text)};
-	int ret = story_for_keys(a, feed_id, keys, now, story);
-	free(keys[0]);
-	free(keys[1]);
-	return ret;
+	int64_t keys[2] = {key_id(link_story_key(link)),
+	                   key_id(text_story_key(text))};
+	return story_for_keys(a, feed_id, keys, now, story);
 }
 
 int arc_backfill_stories(struct archive *a)
@@ -554,7 +573,7 @@ struct arc_prep {
 	int made;             /* the fields below are made */
 	char *text;
 	struct fields f;
-	char *story_keys[2];  /* link, text */
+	int64_t story_keys[2];  /* link, text (arc_story_key_id), or 0 */
 	/* the index's tokens of title and text, when made ahead; the
 	 * archive takes them once the entry is written */
 	struct tokenizer_tape tape[2];
@@ -573,8 +592,8 @@ static void prep_rest(const struct entry *e, struct arc_prep *p)
 	p->made = 1;
 	p->text = plain_text(e);
 	fields_make(e, &p->f);
-	p->story_keys[0] = link_story_key(e->link);
-	p->story_keys[1] = text_story_key(p->text);
+	p->story_keys[0] = key_id(link_story_key(e->link));
+	p->story_keys[1] = key_id(text_story_key(p->text));
 }
 
 static void prep_clear(struct arc_prep *p)
@@ -582,8 +601,6 @@ static void prep_clear(struct arc_prep *p)
 	free(p->key);
 	free(p->text);
 	fields_free(&p->f);
-	free(p->story_keys[0]);
-	free(p->story_keys[1]);
 	tokenizer_tape_free(&p->tape[0]);
 	tokenizer_tape_free(&p->tape[1]);
 	memset(p, 0, sizeof *p);

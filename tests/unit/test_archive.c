@@ -7,6 +7,7 @@
 
 #include "t.h"
 #include "archive.h"
+#include "digest.h"
 #include "util.h"
 
 static char *db_in_tmp(const char *name)
@@ -845,6 +846,84 @@ TEST(archive_migrates_v1_without_loss)
 	CHECK_INT(c.fresh, 0);
 	CHECK_INT(count(a, "SELECT count(*) FROM entries"), 4);
 	entry_clear(&e);
+	archive_close(a);
+	free(path);
+}
+
+/* Story keys were text until schema 8 ("l:" + canonical link, "t:" +
+ * the folded text's hash). An archive of schema 7 holding keys as warta
+ * wrote them then, and one key as this warta writes into that table (its
+ * story backfill runs at migration 2, before 8): after the upgrade all
+ * are numbers, and an entry of another feed with the same link or the
+ * same text joins each old story. */
+TEST(archive_story_keys_become_numbers_and_keep_their_stories)
+{
+	char *path = db_in_tmp("sk.db");
+	struct archive *a = archive_open_version(path, 7);
+	CHECK(a != NULL);
+	CHECK_INT(archive_schema_version(a), 7);
+	int64_t f1 = add_feed(a, "https://mc.banjarbaru.example/feed/");
+	int64_t f2 = add_feed(a, "https://kalsel.example/berita/feed/");
+	const char *text = "pemerintah kota banjarbaru meresmikan taman "
+	                   "literasi di kecamatan cempaka sebagai ruang baca.";
+	struct entry old[3], fresh[3];
+	mk(&old[0], "https://mc.banjarbaru.example/?p=1",
+	   "https://mc.banjarbaru.example/taman-literasi/", "Taman",
+	   "Versi kota.", "2025-12-02T02:30:00Z", 1764642600);
+	mk(&old[1], "https://mc.banjarbaru.example/?p=2",
+	   "https://mc.banjarbaru.example/cempaka/", "Cempaka", text,
+	   "2025-12-01T02:30:00Z", 1764556200);
+	mk(&old[2], "https://mc.banjarbaru.example/?p=3",
+	   "https://mc.banjarbaru.example/pasar/", "Pasar", "Versi kota.",
+	   "2025-12-01T01:30:00Z", 1764552600);
+	CHECK(ingest(a, f1, old, 3, 1764650000, NULL) == 0);
+	/* the first two stories' keys as warta wrote them before 8 */
+	unsigned char d[32];
+	char hex[65];
+	sha256(text, strlen(text), d);
+	char *sql = xasprintf(
+		"DELETE FROM story_keys WHERE story_id IN (SELECT story_id "
+		"FROM entries WHERE title IN ('Taman', 'Cempaka'));"
+		"INSERT INTO story_keys SELECT "
+		"'l://mc.banjarbaru.example/taman-literasi', story_id FROM "
+		"entries WHERE title = 'Taman';"
+		"INSERT INTO story_keys SELECT 't:%s', story_id FROM entries "
+		"WHERE title = 'Cempaka';", digest_hex(d, 16, hex));
+	CHECK(sqlite3_exec(archive_db(a), sql, NULL, NULL, NULL) == SQLITE_OK);
+	free(sql);
+	CHECK_INT(count(a, "SELECT count(*) FROM story_keys WHERE key LIKE "
+	                   "'_:%'"), 2);
+	archive_close(a);
+
+	a = archive_open(path);
+	CHECK(a != NULL);
+	CHECK_INT(archive_schema_version(a), ARCHIVE_SCHEMA);
+	CHECK_INT(count(a, "SELECT count(*) FROM story_keys WHERE "
+	                   "typeof(key) != 'integer'"), 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM sqlite_master WHERE name = "
+	                   "'story_keys_story'"), 1);
+	/* the same link (by its canonical form), the same text, the same
+	 * link again, from the other feed */
+	mk(&fresh[0], "https://kalsel.example/?p=9",
+	   "http://mc.banjarbaru.example/taman-literasi", "Taman (prov)",
+	   "Versi provinsi.", "2025-12-02T03:00:00Z", 1764644400);
+	mk(&fresh[1], "https://kalsel.example/?p=10",
+	   "https://kalsel.example/berita/cempaka/", "Cempaka (prov)", text,
+	   "2025-12-01T04:30:00Z", 1764563400);
+	mk(&fresh[2], "https://kalsel.example/?p=11",
+	   "https://mc.banjarbaru.example/pasar", "Pasar (prov)",
+	   "Versi provinsi.", "2025-12-01T05:30:00Z", 1764567000);
+	CHECK(ingest(a, f2, fresh, 3, 1764660000, NULL) == 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM entries"), 6);
+	CHECK_INT(count(a, "SELECT count(*) FROM stories"), 3);
+	CHECK_INT(count(a, "SELECT count(*) FROM entries a JOIN entries b ON "
+	                   "a.story_id = b.story_id AND a.feed_id < b.feed_id "
+	                   "AND b.title = a.title || ' (prov)'"), 3);
+	char *ok = text_of(a, "PRAGMA foreign_key_check");
+	CHECK(ok == NULL);
+	free(ok);
+	clear_all(old, 3);
+	clear_all(fresh, 3);
 	archive_close(a);
 	free(path);
 }
