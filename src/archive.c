@@ -229,6 +229,7 @@ static int damaged_code(int rc)
 
 int arc_fail(struct archive *a, const char *what)
 {
+	a->nfail++;
 	int rc = sqlite3_extended_errcode(a->db);
 	const char *msg = sqlite3_errmsg(a->db);
 	if (damaged_code(rc))
@@ -282,14 +283,18 @@ static void turn_end(struct archive *a)
 		lock_turn_hold(a->turn_fd, 0);
 }
 
-int arc_begin(struct archive *a)
+static int begin(struct archive *a, int flat)
 {
 	char sp[32];
 	if (a->depth >= ARC_MAX_DEPTH) {
 		warnmsg("archive: transactions nested too deep");
 		return -1;
 	}
-	if (a->depth == 0) {
+	int d = a->depth;
+	a->flat_at[d] = d > 0 && (flat || a->flat_at[d - 1]);
+	if (d > 0 && a->doomed)
+		return -1;
+	if (d == 0) {
 		if (a->turn_fd < 0)   /* (none until a fetch has run) */
 			a->turn_fd = lock_turn_open(a->path);
 		if (a->turns == ARC_TURNS_TAKE) {
@@ -308,15 +313,28 @@ int arc_begin(struct archive *a)
 		}
 		a->unindexed = 0;
 		arc_pretok_cut(a, 0);
-	} else {
+		a->doomed = 0;
+	} else if (!a->flat_at[d]) {
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", a->depth);
 		if (arc_exec(a, sp) < 0)
 			return -1;
 	}
-	a->unindexed_at[a->depth] = a->unindexed;
-	a->npretok_at[a->depth] = a->npretok;
+	a->unindexed_at[d] = a->unindexed;
+	a->npretok_at[d] = a->npretok;
+	a->changes_at[d] = sqlite3_total_changes64(a->db);
+	a->nfail_at[d] = a->nfail;
 	a->depth++;
 	return 0;
+}
+
+int arc_begin(struct archive *a)
+{
+	return begin(a, 0);
+}
+
+int arc_begin_flat(struct archive *a)
+{
+	return begin(a, 1);
 }
 
 void arc_pretok_keep(struct archive *a, int64_t id,
@@ -454,6 +472,14 @@ int arc_commit(struct archive *a)
 			turn_end(a);
 			return -1;
 		}
+		if (a->doomed) {
+			if (a->doomed == 2)
+				warnmsg("archive %s: writes inside a transaction "
+				        "had to be undone alone, which it cannot "
+				        "do: none of it is kept", a->path);
+			arc_rollback(a);
+			return -1;
+		}
 		if (arc_index_pending(a) < 0) {
 			arc_rollback(a);
 			return -1;
@@ -468,6 +494,12 @@ int arc_commit(struct archive *a)
 		turn_end(a);
 		return 0;
 	}
+	if (a->doomed)
+		return -1;    /* (the caller rolls this level back) */
+	if (a->flat_at[a->depth - 1]) {
+		a->depth--;
+		return 0;
+	}
 	snprintf(sp, sizeof sp, "RELEASE s%d", a->depth - 1);
 	if (arc_exec(a, sp) < 0)
 		return -1;
@@ -480,6 +512,17 @@ void arc_rollback(struct archive *a)
 	char sp[48];
 	if (a->depth <= 0)
 		return;
+	int d = a->depth - 1;
+	if (a->flat_at[d]) {
+		/* nothing to undo, or only the whole transaction can */
+		if (!a->doomed && a->nfail != a->nfail_at[d])
+			a->doomed = 1;
+		else if (!a->doomed &&
+		         sqlite3_total_changes64(a->db) != a->changes_at[d])
+			a->doomed = 2;
+		a->depth--;
+		return;
+	}
 	/* what was unindexed when this level opened is again, the index
 	 * rows written inside it (if any) being rolled back too */
 	a->unindexed = a->unindexed_at[a->depth - 1];
@@ -488,6 +531,7 @@ void arc_rollback(struct archive *a)
 		/* Fails harmlessly when SQLite already rolled back. */
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 		a->depth = 0;
+		a->doomed = 0;
 		turn_end(a);
 		return;
 	}
@@ -499,6 +543,7 @@ void arc_rollback(struct archive *a)
 }
 
 int archive_begin(struct archive *a) { return arc_begin(a); }
+int archive_begin_flat(struct archive *a) { return arc_begin_flat(a); }
 int archive_commit(struct archive *a) { return arc_commit(a); }
 void archive_rollback(struct archive *a) { arc_rollback(a); }
 

@@ -119,6 +119,12 @@ int archive_schema_version(struct archive *a);   /* user_version, or -1 */
 int archive_begin(struct archive *a);
 int archive_commit(struct archive *a);
 void archive_rollback(struct archive *a);
+/* As archive_begin, but inside a transaction no savepoint is opened,
+ * for it nor for any level inside it (savepoints cost a copy of every
+ * page first written in them). For a caller whose rollback of that
+ * level undoes nothing unless the archive failed: a rollback after a
+ * write makes every commit fail, and the whole transaction rolls back. */
+int archive_begin_flat(struct archive *a);
 
 /* ---- feeds ------------------------------------------------------------ */
 

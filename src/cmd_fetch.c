@@ -110,10 +110,11 @@ static int on_entry(void *ctx, const struct feed *feed, struct entry *e)
 	return 0;
 }
 
-/* The entries the parse thread made, into the archive. */
+/* The entries the parse thread made, into the archive (none from a
+ * document that is not a feed: outcome_locked relies on it). */
 static void ingest_parsed(struct ingest_ctx *c, struct ahead_job *pre)
 {
-	for (size_t i = 0; i < pre->nentries; i++) {
+	for (size_t i = 0; pre->rc == 0 && i < pre->nentries; i++) {
 		struct ahead_entry *ae = &pre->entries[i];
 		if (name_first(c, &pre->feed))
 			return;
@@ -316,7 +317,11 @@ out:
 /* archive_outcome under the write lock, for a feed that may have been
  * purged (remove --purge) since its transfer started: one that is no
  * longer there is left alone (*gone = 1), not an error of the run
- * (concurrency_purge). The ingest inside nests as a savepoint. */
+ * (concurrency_purge). The ingest inside nests as a savepoint; parsed
+ * already (pre), it is known to be a feed or not before anything is
+ * written, nothing but an archive failure would be rolled back, and
+ * it opens none (archive_begin_flat: after a failure the group is
+ * lost, not only this feed, and the run stops anyway). */
 static int outcome_locked(struct archive *a, const struct arc_feed *f,
                           struct fetch_res *res, int64_t started,
                           struct ahead_job *pre, struct outcome *o,
@@ -324,7 +329,7 @@ static int outcome_locked(struct archive *a, const struct arc_feed *f,
 {
 	memset(o, 0, sizeof *o);
 	*gone = 0;
-	if (archive_begin(a) < 0)
+	if ((pre ? archive_begin_flat(a) : archive_begin(a)) < 0)
 		return -1;
 	struct arc_feed cur = {0};
 	int rc = archive_feed_get(a, f->id, &cur);

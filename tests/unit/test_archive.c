@@ -928,6 +928,40 @@ TEST(archive_story_keys_become_numbers_and_keep_their_stories)
 	free(path);
 }
 
+/* archive_begin_flat: a level with no savepoint. Rolled back having
+ * written nothing, it undoes nothing; having written, it takes the whole
+ * transaction with it: nothing more opens inside, every commit fails,
+ * the outermost rolls back. */
+TEST(archive_flat_level_rolls_back_nothing_or_all)
+{
+	char *path = db_in_tmp("flat.db");
+	struct archive *a = archive_open(path);
+	CHECK(a != NULL);
+	CHECK(archive_begin(a) == 0);
+	CHECK(add_feed(a, "https://a.example/feed/") > 0);
+	CHECK(archive_begin_flat(a) == 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM feeds"), 1);
+	archive_rollback(a);
+	CHECK(archive_commit(a) == 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM feeds"), 1);
+
+	CHECK(archive_begin(a) == 0);
+	CHECK(add_feed(a, "https://b.example/feed/") > 0);
+	CHECK(archive_begin_flat(a) == 0);
+	CHECK(add_feed(a, "https://c.example/feed/") > 0);
+	archive_rollback(a);
+	CHECK(archive_begin(a) < 0);
+	CHECK(archive_commit(a) < 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM feeds"), 1);
+	/* the next transaction starts afresh */
+	CHECK(archive_begin(a) == 0);
+	CHECK(add_feed(a, "https://d.example/feed/") > 0);
+	CHECK(archive_commit(a) == 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM feeds"), 2);
+	archive_close(a);
+	free(path);
+}
+
 TEST(archive_open_version_stops_there)
 {
 	char *path = db_in_tmp("v.db");
