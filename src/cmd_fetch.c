@@ -1,8 +1,8 @@
 /* cmd_fetch.c — `warta fetch` and `warta backfill`, and the glue add
  * uses: transfers from fetch.c, decisions from schedule.c, documents
  * through parse.c (on the parse thread, parse_ahead.c, for a fetch
- * run), writes through archive.c from this thread alone, a savepoint
- * per feed and a transaction per group, as each transfer completes. */
+ * run), writes through archive.c from this thread alone, a transaction
+ * per group and each feed whole in it, as each transfer completes. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -639,19 +639,19 @@ struct job {
 	struct arc_feed f;
 };
 
-/* Feeds are committed in groups: each feed's work is a savepoint (it
- * lands whole or not at all), and the transaction around them commits
- * as soon as no other transfer has finished (the run waits for the
- * network then anyway), else after GROUP_FEEDS feeds, GROUP_ENTRIES
- * new or changed entries, or once a feed ends GROUP_MS after the first
- * began. A commit per feed wrote the pages that every feed touches (the
- * date index, story keys, a new index segment) once per feed: 2,000
- * feeds of 50 entries took 1.4 times as long. The bounds keep what a
- * crash can undo short (the feeds of the last moment, fetched again by
- * the next run since their validators went with them) and give other
- * writers a turn. What a group's feeds have to say is held until it
- * has committed: no line for a feed that was not kept, and no write to
- * a full pipe while the archive is locked. */
+/* Feeds are committed in groups: each feed lands whole or not at all
+ * (a savepoint, or none: outcome_locked), and the transaction around
+ * them commits as soon as no other transfer has finished (the run
+ * waits for the network then anyway), else after GROUP_FEEDS feeds,
+ * GROUP_ENTRIES new or changed entries, or once a feed ends GROUP_MS
+ * after the first began. A commit per feed wrote the pages that every
+ * feed touches (the date index, story keys, a new index segment) once
+ * per feed: 2,000 feeds of 50 entries took 1.4 times as long. The
+ * bounds keep what a crash can undo short (the feeds of the last
+ * moment, fetched again by the next run since their validators went
+ * with them) and give other writers a turn. What a group's feeds have
+ * to say is held until it has committed: no line for a feed that was
+ * not kept, and no write to a full pipe while the archive is locked. */
 #define GROUP_FEEDS 64
 #define GROUP_ENTRIES 2000
 #define GROUP_MS 500
