@@ -115,7 +115,9 @@ int archive_schema_version(struct archive *a);   /* user_version, or -1 */
 /* Group several calls into one transaction (import: all or nothing;
  * fetch: many feeds, each a savepoint). They nest; the outermost takes
  * the write lock at once, and its commit indexes the entries that are
- * new in it, so search never sees an entry it cannot find. 0 or -1. */
+ * new in it, so search never sees an entry it cannot find. 0 or -1;
+ * a nested commit that fails leaves its level open: the caller rolls
+ * it back (the outermost's rolls back by itself). */
 int archive_begin(struct archive *a);
 int archive_commit(struct archive *a);
 void archive_rollback(struct archive *a);

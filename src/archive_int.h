@@ -65,7 +65,7 @@ struct archive {
 	 * doomed: every commit fails from then on and the outermost one
 	 * rolls back. */
 	char flat_at[ARC_MAX_DEPTH];
-	int64_t changes_at[ARC_MAX_DEPTH];
+	int changes_at[ARC_MAX_DEPTH];   /* sqlite3_total_changes */
 	int nfail, nfail_at[ARC_MAX_DEPTH];
 	int doomed;                /* 1: after a failure; 2: writes undone */
 	int schema;                /* the version it was migrated to */

@@ -339,11 +339,12 @@ static int outcome_locked(struct archive *a, const struct arc_feed *f,
 		*gone = rc == 0;
 		return rc;
 	}
-	if (archive_outcome(a, f, res, started, 0, pre, o) < 0) {
-		archive_rollback(a);
+	if (archive_outcome(a, f, res, started, 0, pre, o) < 0 ||
+	    archive_commit(a) < 0) {
+		archive_rollback(a);   /* (a level whose commit failed is open) */
 		return -1;
 	}
-	return archive_commit(a);
+	return 0;
 }
 
 /* Tally and say what came of one feed. */
@@ -972,7 +973,8 @@ static int run_all(struct run *r, struct pending *p)
 			break;
 		}
 	}
-	/* (after an error, the feeds archived before it) */
+	/* (after an error, the feeds archived before it: those of the
+	 * group it happened in too, but when it doomed the group) */
 	if (group_commit(r) < 0)
 		ret = -1;
 	if (ret == 0)

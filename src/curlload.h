@@ -13,7 +13,9 @@
  * A libcurl that cannot be loaded is a broken installation: the first
  * call prints one line (what dlopen said and the package to install) and
  * exits with status 1. Callers see libcurl's own behaviour otherwise.
- * Not thread-safe on the first call; warta calls libcurl from one thread.
+ * Not thread-safe on the first call: the main thread loads it (a fetch
+ * calls curl_global_init and curl_multi_init before the fetcher's and
+ * the parse thread start; they call libcurl too).
  *
  * A function of libcurl used anywhere in warta must be added to the table
  * in curlload.c, or the link fails (which is the reminder).

@@ -338,7 +338,6 @@ struct slot {
 	int over;             /* stopped at max_body */
 	int spill_failed;     /* errno of the failed write, or 0 */
 	int checked_status;   /* the write callback knows keep or drop */
-	int added;            /* the thread's: in the multi handle */
 	struct timespec t0;
 	struct fetch_res res;
 };
@@ -517,8 +516,8 @@ struct fetcher *fetcher_new(int jobs, const struct fetch_limits *l)
 	int cv = 0, mu = 0, th = 0;
 	if (f->multi && pthread_condattr_init(&ca) == 0) {
 		/* fetcher_next's timeout on the clock ms_since() reads */
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		cv = pthread_cond_init(&f->cv, &ca) == 0;
+		cv = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+		     pthread_cond_init(&f->cv, &ca) == 0;
 		pthread_condattr_destroy(&ca);
 	}
 	mu = cv && pthread_mutex_init(&f->mu, NULL) == 0;
@@ -633,7 +632,6 @@ int fetcher_start(struct fetcher *f, const struct fetch_req *req)
 	s->host = fetch_host_key(req->url);
 	s->res.user = req->user;
 	s->res.url = xstrdup(req->url);
-	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	s->active = 1;
 	f->busy++;
 	pthread_mutex_lock(&f->mu);
@@ -770,6 +768,8 @@ static void *run(void *arg)
 		while (f->running < f->jobs &&
 		       (s = ring_take(&f->start, f->nslots))) {
 			pthread_mutex_unlock(&f->mu);
+			/* (its duration from here: not its wait in the queue) */
+			clock_gettime(CLOCK_MONOTONIC, &s->t0);
 			int added = add_handle(f, s) == 0;
 			pthread_mutex_lock(&f->mu);
 			if (added) {

@@ -129,7 +129,8 @@ void fetcher_free(struct fetcher *f);
 int fetcher_busy(const struct fetcher *f);
 /* How many may be started and not done at once: 2 x jobs. */
 int fetcher_slots(const struct fetcher *f);
-/* Transfers in flight that were started for host (fetch_host_key). */
+/* Transfers started for host (fetch_host_key) and not done: running
+ * or waiting their turn. */
 int fetcher_host_busy(const struct fetcher *f, uint64_t host);
 /* Start a transfer (now, or when one of the `jobs` ends); the caller
  * keeps fetcher_busy() < fetcher_slots() (a start beyond that is

@@ -11,13 +11,15 @@
  * must be safe there, as fetcher_wakeup is). The writer takes the jobs
  * back, oldest first, and archives them while the next one is parsed.
  *
- * Bounded: at most AHEAD_JOBS jobs at once, AHEAD_PARSED_BYTES of them parsed,
- * bodies in memory only (under FETCH_MEM_BODY) and AHEAD_BYTES of them in
- * all, so what is held does not grow with the feed count. When it is full, the writer takes a
- * parsed job back before the next transfer; when only a body does not
- * fit (kept in a file, or too big for what is left), the writer parses
- * that one inline as before. Transfers end in bursts (a run's first
- * answers come together): the queue holds as many as run at once. A job
+ * Bounded: at most AHEAD_JOBS jobs at once, parsed ahead while the
+ * parsed ones' bodies total under AHEAD_PARSED_BYTES (one may pass it),
+ * bodies in memory only (under FETCH_MEM_BODY) and AHEAD_BYTES of them
+ * in all, so what is held does not grow with the feed count. When it is
+ * full, the writer takes a parsed job back before the next transfer;
+ * when only a body does not fit (kept in a file, or too big for what is
+ * left), the writer parses that one inline as before. Transfers end in
+ * bursts (a run's first answers come together): the queue holds as many
+ * as run at once. A job
  * gives what parsing inline gives: parser_finish's result and reason,
  * the whole feed, and the entries in document order (the callback of
  * parse.h is never called for a document that is not a feed).

@@ -893,6 +893,14 @@ TEST(archive_story_keys_become_numbers_and_keep_their_stories)
 	free(sql);
 	CHECK_INT(count(a, "SELECT count(*) FROM story_keys WHERE key LIKE "
 	                   "'_:%'"), 2);
+	/* and what only a hand at the sqlite3 shell (foreign keys off)
+	 * leaves: a key of a story that is gone, a key of no known form */
+	CHECK(sqlite3_exec(archive_db(a), "PRAGMA foreign_keys=OFF;"
+	                   "INSERT INTO story_keys VALUES ('l:gone', 999999);"
+	                   "INSERT INTO story_keys SELECT 'junk', story_id "
+	                   "FROM entries WHERE title = 'Pasar';"
+	                   "PRAGMA foreign_keys=ON", NULL, NULL, NULL) ==
+	      SQLITE_OK);
 	archive_close(a);
 
 	a = archive_open(path);
@@ -900,6 +908,8 @@ TEST(archive_story_keys_become_numbers_and_keep_their_stories)
 	CHECK_INT(archive_schema_version(a), ARCHIVE_SCHEMA);
 	CHECK_INT(count(a, "SELECT count(*) FROM story_keys WHERE "
 	                   "typeof(key) != 'integer'"), 0);
+	CHECK_INT(count(a, "SELECT count(*) FROM story_keys WHERE "
+	                   "story_id = 999999"), 0);
 	CHECK_INT(count(a, "SELECT count(*) FROM sqlite_master WHERE name = "
 	                   "'story_keys_story'"), 1);
 	/* the same link (by its canonical form), the same text, the same
