@@ -636,7 +636,7 @@ static int collect_due(void *ctx, const struct arc_feed *f)
 
 struct job {
 	int used;
-	int64_t started;
+	int64_t started;      /* when queued; res->started once it is sent */
 	struct arc_feed f;
 };
 
@@ -846,7 +846,8 @@ static int archive_job(struct run *r, struct job *j, struct fetch_res *res,
 	int gone = 0;
 	int rc = r->grouped ? 0 : group_open(r);
 	if (rc == 0)
-		rc = outcome_locked(r->a, &j->f, res, j->started, pre,
+		rc = outcome_locked(r->a, &j->f, res,
+		                    res->started ? res->started : j->started, pre,
 		                    &o, &gone);
 	if (gone)
 		r->total--;

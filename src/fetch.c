@@ -768,7 +768,9 @@ static void *run(void *arg)
 		while (f->running < f->jobs &&
 		       (s = ring_take(&f->start, f->nslots))) {
 			pthread_mutex_unlock(&f->mu);
-			/* (its duration from here: not its wait in the queue) */
+			/* (its time and duration from here, not from its
+			 * wait for a turn) */
+			s->res.started = now_utc();
 			clock_gettime(CLOCK_MONOTONIC, &s->t0);
 			int added = add_handle(f, s) == 0;
 			pthread_mutex_lock(&f->mu);

@@ -107,7 +107,9 @@ struct fetch_res {
 	int64_t bytes;        /* decoded body bytes received (kept or not) */
 	int kept;             /* the body is kept (a 2xx answer) */
 	unsigned char sha256[32];   /* of the kept body */
-	int64_t duration_ms;
+	int64_t started;      /* when it was sent (now_utc), after any wait
+	                         for its turn; 0 if it never was */
+	int64_t duration_ms;  /* from then to its end, redirects included */
 	enum fetch_fail fail;
 	char *error;          /* words, when fail != FETCH_OK */
 	/* the kept body: all in mem, or (when it grew past FETCH_MEM_BODY)

@@ -362,6 +362,48 @@ TEST(fetcher_runs_jobs_at_once_and_reuses_its_slots)
 	fetch_cleanup();
 }
 
+/* A transfer that waits for its turn (past `jobs`) is timed from when
+ * it is sent: its duration and start are its own, not the queue's. */
+TEST(fetcher_times_a_transfer_from_its_turn)
+{
+	struct srv s;
+	CHECK(srv_start(&s) == 0);
+	CHECK(fetch_init() == 0);
+	struct fetcher *f = fetcher_new(1, NULL);
+	CHECK(f != NULL);
+	char *a = xasprintf("http://127.0.0.1:%d/slowA", s.port);
+	char *b = xasprintf("http://127.0.0.1:%d/slowB", s.port);
+	struct fetch_req ra = {.url = a}, rb = {.url = b};
+	int64_t before = now_utc();
+	CHECK_INT(fetcher_start(f, &ra), 0);
+	CHECK_INT(fetcher_start(f, &rb), 0);   /* waits: one at a time */
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t ms[2] = {0, 0};
+	for (int n = 0; n < 2;) {
+		struct fetch_res *r = fetcher_next(f, -1);
+		if (!r)
+			continue;
+		n++;
+		CHECK_INT(r->status, 200);
+		CHECK(r->started >= before && r->started <= now_utc());
+		ms[str_eq(r->url, b)] = r->duration_ms;
+		fetcher_done(f, r);
+	}
+	CHECK(ms_since(&t0) >= 550);       /* one after the other */
+	/* the server takes 300 ms each: B alone, not B after A (as slow
+	 * a machine as it may be, the two alike) */
+	CHECK(ms[0] >= 250 && ms[1] >= 250);
+	if (ms[1] > ms[0] + 150)
+		t_fail(__FILE__, __LINE__, "B took %lld ms, A %lld",
+		       (long long)ms[1], (long long)ms[0]);
+	fetcher_free(f);
+	srv_stop(&s);
+	free(a);
+	free(b);
+	fetch_cleanup();
+}
+
 /* What fetch does while it archives a feed: the result is taken out of
  * its slot (the slot is free at once), and the fetcher's thread keeps
  * the other transfers going with no call from the caller at all. */
