@@ -1188,7 +1188,7 @@ static int batch_fill(struct search_iter *it)
 		want = it->limit - it->given;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	while (it->n < want) {
-		int64_t id;
+		int64_t id = 0;   /* (set when list_next says 1: gcc -O1 cannot see it) */
 		int rc = list_next(it, &id);
 		if (rc < 0)
 			return -1;
