@@ -636,7 +636,6 @@ static int collect_due(void *ctx, const struct arc_feed *f)
 
 struct job {
 	int used;
-	int64_t started;      /* when queued; res->started once it is sent */
 	struct arc_feed f;
 };
 
@@ -823,7 +822,6 @@ static int fill(struct run *r, struct pending *p)
 			continue;
 		}
 		j->used = 1;
-		j->started = now_utc();
 		struct fetch_req req = {.url = j->f.url, .etag = j->f.etag,
 		                        .last_modified = j->f.last_modified,
 		                        .insecure = j->f.insecure, .user = j};
@@ -846,9 +844,8 @@ static int archive_job(struct run *r, struct job *j, struct fetch_res *res,
 	int gone = 0;
 	int rc = r->grouped ? 0 : group_open(r);
 	if (rc == 0)
-		rc = outcome_locked(r->a, &j->f, res,
-		                    res->started ? res->started : j->started, pre,
-		                    &o, &gone);
+		rc = outcome_locked(r->a, &j->f, res, res->started, pre, &o,
+		                    &gone);
 	if (gone)
 		r->total--;
 	if (rc == 0 && !gone) {

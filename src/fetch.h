@@ -108,7 +108,7 @@ struct fetch_res {
 	int kept;             /* the body is kept (a 2xx answer) */
 	unsigned char sha256[32];   /* of the kept body */
 	int64_t started;      /* when it was sent (now_utc), after any wait
-	                         for its turn; 0 if it never was */
+	                         for its turn: set for every result */
 	int64_t duration_ms;  /* from then to its end, redirects included */
 	enum fetch_fail fail;
 	char *error;          /* words, when fail != FETCH_OK */

@@ -362,33 +362,56 @@ TEST(fetcher_runs_jobs_at_once_and_reuses_its_slots)
 	fetch_cleanup();
 }
 
+/* Two 300 ms transfers (slowA, slowB) for a fetcher of one at a time. */
+struct one_by_one {
+	struct srv s;
+	struct fetcher *f;
+	char *a, *b;
+	struct fetch_req ra, rb;
+};
+
+static int one_by_one_start(struct one_by_one *t)
+{
+	if (srv_start(&t->s) != 0 || fetch_init() != 0 ||
+	    !(t->f = fetcher_new(1, NULL)))
+		return -1;
+	t->a = xasprintf("http://127.0.0.1:%d/slowA", t->s.port);
+	t->b = xasprintf("http://127.0.0.1:%d/slowB", t->s.port);
+	t->ra = (struct fetch_req){.url = t->a};
+	t->rb = (struct fetch_req){.url = t->b};
+	return 0;
+}
+
+static void one_by_one_end(struct one_by_one *t)
+{
+	fetcher_free(t->f);
+	srv_stop(&t->s);
+	free(t->a);
+	free(t->b);
+	fetch_cleanup();
+}
+
 /* A transfer that waits for its turn (past `jobs`) is timed from when
  * it is sent: its duration and start are its own, not the queue's. */
 TEST(fetcher_times_a_transfer_from_its_turn)
 {
-	struct srv s;
-	CHECK(srv_start(&s) == 0);
-	CHECK(fetch_init() == 0);
-	struct fetcher *f = fetcher_new(1, NULL);
-	CHECK(f != NULL);
-	char *a = xasprintf("http://127.0.0.1:%d/slowA", s.port);
-	char *b = xasprintf("http://127.0.0.1:%d/slowB", s.port);
-	struct fetch_req ra = {.url = a}, rb = {.url = b};
+	struct one_by_one t;
+	CHECK(one_by_one_start(&t) == 0);
 	int64_t before = now_utc();
-	CHECK_INT(fetcher_start(f, &ra), 0);
-	CHECK_INT(fetcher_start(f, &rb), 0);   /* waits: one at a time */
+	CHECK_INT(fetcher_start(t.f, &t.ra), 0);
+	CHECK_INT(fetcher_start(t.f, &t.rb), 0);   /* waits: one at a time */
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int64_t ms[2] = {0, 0};
 	for (int n = 0; n < 2;) {
-		struct fetch_res *r = fetcher_next(f, -1);
+		struct fetch_res *r = fetcher_next(t.f, -1);
 		if (!r)
 			continue;
 		n++;
 		CHECK_INT(r->status, 200);
 		CHECK(r->started >= before && r->started <= now_utc());
-		ms[str_eq(r->url, b)] = r->duration_ms;
-		fetcher_done(f, r);
+		ms[str_eq(r->url, t.b)] = r->duration_ms;
+		fetcher_done(t.f, r);
 	}
 	CHECK(ms_since(&t0) >= 550);       /* one after the other */
 	/* the server takes 300 ms each: B alone, not B after A (as slow
@@ -397,11 +420,7 @@ TEST(fetcher_times_a_transfer_from_its_turn)
 	if (ms[1] > ms[0] + 150)
 		t_fail(__FILE__, __LINE__, "B took %lld ms, A %lld",
 		       (long long)ms[1], (long long)ms[0]);
-	fetcher_free(f);
-	srv_stop(&s);
-	free(a);
-	free(b);
-	fetch_cleanup();
+	one_by_one_end(&t);
 }
 
 /* What fetch does while it archives a feed: the result is taken out of
@@ -409,22 +428,16 @@ TEST(fetcher_times_a_transfer_from_its_turn)
  * the other transfers going with no call from the caller at all. */
 TEST(fetcher_take_frees_the_slot_and_transfers_move_on_meanwhile)
 {
-	struct srv s;
-	CHECK(srv_start(&s) == 0);
-	CHECK(fetch_init() == 0);
-	struct fetcher *f = fetcher_new(1, NULL);
-	CHECK(f != NULL);
-	char *a = xasprintf("http://127.0.0.1:%d/slowA", s.port);
-	char *b = xasprintf("http://127.0.0.1:%d/slowB", s.port);
-	struct fetch_req ra = {.url = a}, rb = {.url = b};
-	CHECK_INT(fetcher_start(f, &ra), 0);
-	struct fetch_res *r = fetcher_next(f, -1);
+	struct one_by_one t;
+	CHECK(one_by_one_start(&t) == 0);
+	CHECK_INT(fetcher_start(t.f, &t.ra), 0);
+	struct fetch_res *r = fetcher_next(t.f, -1);
 	CHECK(r != NULL);
 	struct fetch_res mine;
-	fetcher_take(f, r, &mine);
-	CHECK_INT(fetcher_busy(f), 0);
+	fetcher_take(t.f, r, &mine);
+	CHECK_INT(fetcher_busy(t.f), 0);
 	/* the slot takes the next transfer while the first is kept */
-	CHECK_INT(fetcher_start(f, &rb), 0);
+	CHECK_INT(fetcher_start(t.f, &t.rb), 0);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (ms_since(&t0) < 1500) {   /* "archiving" (the server: 300 ms) */
@@ -432,23 +445,19 @@ TEST(fetcher_take_frees_the_slot_and_transfers_move_on_meanwhile)
 		nanosleep(&nap, NULL);
 	}
 	/* done already: handed out without waiting */
-	r = fetcher_next(f, 0);
+	r = fetcher_next(t.f, 0);
 	CHECK(r != NULL);
 	if (r) {
-		CHECK_STR(r->url, b);
+		CHECK_STR(r->url, t.b);
 		CHECK_INT(r->status, 200);
-		fetcher_done(f, r);
+		fetcher_done(t.f, r);
 	}
-	CHECK_STR(mine.url, a);
+	CHECK_STR(mine.url, t.a);
 	CHECK_INT(mine.status, 200);
 	CHECK_INT((long)mine.mem.len, 4);
 	CHECK(memcmp(mine.mem.p, "slow", 4) == 0);
 	fetch_res_clear(&mine);
-	fetcher_free(f);
-	srv_stop(&s);
-	free(a);
-	free(b);
-	fetch_cleanup();
+	one_by_one_end(&t);
 }
 
 TEST(fetch_reads_local_files)
